@@ -1,0 +1,39 @@
+import type { NodeId } from './types.js';
+
+/** How a leader serves a linearizable read. */
+export type ReadOnlyMode =
+  /** ReadIndex: confirm leadership with a heartbeat round to a quorum before serving. */
+  | 'safe'
+  /**
+   * Lease: serve without a round trip while the leader heard from a quorum within the election
+   * timeout. Relies on bounded clock drift; requires `checkQuorum`.
+   */
+  | 'lease';
+
+/** Settings of one Raft node. Times are in ticks: the core has no clock of its own. */
+export interface RaftConfig {
+  /** This node's id (a positive integer). */
+  readonly id: NodeId;
+  /**
+   * Base election timeout T in ticks. A follower that hears no leader campaigns after a random
+   * timeout in `[T, 2T)`, redrawn every time it resets. Must exceed `heartbeatTicks`.
+   */
+  readonly electionTicks: number;
+  /** A leader sends heartbeats every this many ticks. */
+  readonly heartbeatTicks: number;
+  /**
+   * A uniform random number in `[0, 1)`. Inject a seeded generator (see {@link seededRandom}) to
+   * make a node, and a whole simulated cluster, deterministic.
+   */
+  readonly random: () => number;
+  /** Ask for pre-votes before campaigning, so a partitioned node cannot disrupt the cluster. Default `true`. */
+  readonly preVote?: boolean;
+  /** A leader steps down when it has not heard from a quorum within an election timeout. Default `true`. */
+  readonly checkQuorum?: boolean;
+  /** How linearizable reads are served. Default `'safe'`. */
+  readonly readOnly?: ReadOnlyMode;
+  /** Upper bound on the bytes of entry data in one AppendEntries. Default 1 MiB. */
+  readonly maxMessageBytes?: number;
+  /** Most AppendEntries in flight to one follower before waiting for acknowledgements. Default 256. */
+  readonly maxInflight?: number;
+}
