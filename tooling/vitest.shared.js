@@ -20,6 +20,7 @@ export function raftVitestConfig(options = {}) {
       hookTimeout: 30_000,
       fileParallelism: options.fileParallelism ?? true,
       maxWorkers: 2,
+      reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
     },
   });
 }
