@@ -10,6 +10,8 @@
  * @module
  */
 
+import { FramingError } from './framing-error.js';
+
 /** Bytes in a chunk header. */
 export const CHUNK_HEADER_BYTES = 16;
 
@@ -27,11 +29,6 @@ export interface Chunk {
   /** Length of the whole frame. */
   readonly total: number;
   readonly data: Uint8Array;
-}
-
-/** A received chunk is malformed: too short, empty, or pointing outside its frame. */
-export class ChunkError extends Error {
-  override readonly name = 'ChunkError';
 }
 
 /**
@@ -72,11 +69,11 @@ export function splitIntoChunks(
 /**
  * Parses a received chunk without copying its data.
  *
- * @throws ChunkError when the bytes cannot be a chunk.
+ * @throws FramingError when the bytes cannot be a chunk.
  */
 export function parseChunk(bytes: Uint8Array): Chunk {
   if (bytes.length <= CHUNK_HEADER_BYTES) {
-    throw new ChunkError(`a chunk needs more than ${CHUNK_HEADER_BYTES} bytes, got ${bytes.length}`);
+    throw new FramingError(`a chunk needs more than ${CHUNK_HEADER_BYTES} bytes, got ${bytes.length}`);
   }
   const header = new DataView(bytes.buffer, bytes.byteOffset, CHUNK_HEADER_BYTES);
   const chunk: Chunk = {
@@ -87,7 +84,7 @@ export function parseChunk(bytes: Uint8Array): Chunk {
     data: bytes.subarray(CHUNK_HEADER_BYTES),
   };
   if (chunk.offset + chunk.data.length > chunk.total) {
-    throw new ChunkError(
+    throw new FramingError(
       `chunk from node ${chunk.sender} covers bytes ${chunk.offset}..${chunk.offset + chunk.data.length} of a ${chunk.total}-byte frame`,
     );
   }

@@ -1,4 +1,5 @@
-import { ChunkError, type Chunk } from './chunking.js';
+import type { Chunk } from './chunking.js';
+import { FramingError } from './framing-error.js';
 
 /** Bounds on the memory reassembly may hold. */
 export interface ReassemblyLimits {
@@ -57,11 +58,11 @@ export class Reassembler {
    * Adds `chunk` (received at time `now`, in milliseconds) and returns the whole frame when this
    * chunk completes it.
    *
-   * @throws ChunkError when the chunk announces a frame larger than the limit.
+   * @throws FramingError when the chunk announces a frame larger than the limit.
    */
   accept(chunk: Chunk, now: number): Uint8Array | undefined {
     if (chunk.total > this.limits.maxMessageBytes) {
-      throw new ChunkError(
+      throw new FramingError(
         `chunk from node ${chunk.sender} announces a ${chunk.total}-byte frame, more than maxMessageBytes (${this.limits.maxMessageBytes})`,
       );
     }

@@ -1,20 +1,23 @@
 /**
- * Bounds the bytes published but not yet known to have reached the server.
+ * Bounds the bytes sent but not yet known to have reached the server.
  *
  * The NATS client buffers every publish in memory until its socket takes it, and keeps buffering
  * while disconnected, so an unbounded sender could grow memory without limit when the server is
- * slow or gone. The window counts published bytes and, once a quarter of the limit is outstanding,
- * asks the server for a round trip (`flush`, a PING answered by a PONG after everything sent
- * before it was processed). When the round trip settles those bytes are no longer held by the
- * client — delivered, or discarded with a dead connection — and leave the window.
+ * slow or gone. The window counts bytes from the moment `send` accepts them (reserved, waiting to
+ * be published this turn) through publishing (outstanding). Once a quarter of the limit is
+ * outstanding it asks the server for a round trip (`flush`: a PING answered by a PONG after
+ * everything published before it was processed). When the round trip settles, the bytes it
+ * covered are no longer held by the client — delivered, or discarded with a dead connection — and
+ * leave the window.
  */
 export class SendWindow {
+  #reserved = 0;
   #outstanding = 0;
   #confirming = false;
 
   /**
-   * @param limitBytes The most bytes outstanding at once (one message larger than the limit is
-   *   still let through when nothing else is outstanding, so it can be sent at all).
+   * @param limitBytes The most bytes held at once (one message larger than the limit is still let
+   *   through when nothing else is held, so that it can be sent at all).
    * @param confirm Resolves or rejects once everything published before the call has left the
    *   client; typically the connection's `flush`.
    */
@@ -23,18 +26,25 @@ export class SendWindow {
     private readonly confirm: () => Promise<unknown>,
   ) {}
 
-  /** Bytes published and not yet confirmed. */
-  get outstanding(): number {
-    return this.#outstanding;
+  /** Bytes accepted and not yet confirmed. */
+  get held(): number {
+    return this.#reserved + this.#outstanding;
   }
 
-  /** Whether `bytes` more may be published now. */
+  /** Whether `bytes` more may be accepted now. */
   admits(bytes: number): boolean {
-    return this.#outstanding === 0 || this.#outstanding + bytes <= this.limitBytes;
+    const held = this.held;
+    return held === 0 || held + bytes <= this.limitBytes;
   }
 
-  /** Records `bytes` just published. */
-  add(bytes: number): void {
+  /** Records `bytes` accepted, to be published shortly. */
+  reserve(bytes: number): void {
+    this.#reserved += bytes;
+  }
+
+  /** Records that `bytes` reserved earlier were handed to the client (or given up on). */
+  published(bytes: number): void {
+    this.#reserved -= bytes;
     this.#outstanding += bytes;
     this.maybeConfirm();
   }

@@ -27,6 +27,8 @@ export function assertSubjectTokens(option: string, value: string, allowDots: bo
  */
 export class Subjects {
   readonly #base: string;
+  /** Built once per peer: `send` is hot and a cluster has few nodes. */
+  readonly #frames = new Map<NodeId, string>();
 
   constructor(prefix: string, cluster: string) {
     assertSubjectTokens('subjectPrefix', prefix, true);
@@ -36,7 +38,12 @@ export class Subjects {
 
   /** Where whole frames for `node` are published. */
   frames(node: NodeId): string {
-    return `${this.#base}.${node}`;
+    let subject = this.#frames.get(node);
+    if (subject === undefined) {
+      subject = `${this.#base}.${node}`;
+      this.#frames.set(node, subject);
+    }
+    return subject;
   }
 
   /** Where chunks of frames for `node` are published. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CHUNK_HEADER_BYTES, ChunkError, parseChunk, splitIntoChunks, type Chunk } from '../src/chunking.js';
+import { CHUNK_HEADER_BYTES, parseChunk, splitIntoChunks, type Chunk } from '../src/chunking.js';
+import { FramingError } from '../src/framing-error.js';
 import { Reassembler, type ReassemblyLimits } from '../src/reassembly.js';
 
 const limits: ReassemblyLimits = { maxMessageBytes: 1 << 20, maxBufferedBytes: 4 << 20, timeoutMs: 1_000 };
@@ -40,21 +41,21 @@ describe('splitIntoChunks / parseChunk', () => {
   });
 
   it('rejects bytes that cannot be a chunk', () => {
-    expect(() => parseChunk(new Uint8Array(CHUNK_HEADER_BYTES))).toThrow(ChunkError);
+    expect(() => parseChunk(new Uint8Array(CHUNK_HEADER_BYTES))).toThrow(FramingError);
     const [first] = splitIntoChunks(frameOf(100), 1, 1, 60);
     const lying = Uint8Array.from(first ?? []);
     new DataView(lying.buffer).setUint32(12, 10); // total smaller than the data it carries
     expect(() => parseChunk(lying)).toThrow(/covers bytes/);
   });
 
-  it('never throws anything but ChunkError on random bytes', () => {
+  it('never throws anything but FramingError on random bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
         const reassembler = new Reassembler(limits);
         try {
           reassembler.accept(parseChunk(bytes), 0);
         } catch (error) {
-          expect(error).toBeInstanceOf(ChunkError);
+          expect(error).toBeInstanceOf(FramingError);
         }
         expect(reassembler.bufferedBytes).toBeLessThanOrEqual(limits.maxBufferedBytes);
       }),

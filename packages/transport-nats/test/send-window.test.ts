@@ -9,13 +9,19 @@ function manualConfirm() {
   return { confirm, pending };
 }
 
+/** What the transport does for one message: reserve when accepted, then publish. */
+function sendThrough(window: SendWindow, bytes: number): void {
+  window.reserve(bytes);
+  window.published(bytes);
+}
+
 describe('SendWindow', () => {
   it('admits up to the limit, then nothing until the server confirms', async () => {
     const { confirm, pending } = manualConfirm();
     const window = new SendWindow(1_000, confirm);
     let admitted = 0;
     while (window.admits(100)) {
-      window.add(100);
+      sendThrough(window, 100);
       admitted++;
     }
     expect(admitted).toBe(10);
@@ -23,7 +29,7 @@ describe('SendWindow', () => {
     pending[0]?.resolve();
     await Promise.resolve();
     // The round trip was asked for once 300 bytes (over a quarter) were out; those leave the window.
-    expect(window.outstanding).toBe(700);
+    expect(window.held).toBe(700);
     expect(window.admits(100)).toBe(true);
     expect(pending).toHaveLength(2); // still over a quarter: the next round trip is on its way
   });
@@ -31,24 +37,37 @@ describe('SendWindow', () => {
   it('releases bytes whose round trip failed: a dead connection no longer holds them', async () => {
     const { confirm, pending } = manualConfirm();
     const window = new SendWindow(400, confirm);
-    window.add(400);
+    sendThrough(window, 400);
     pending[0]?.reject(new Error('connection lost'));
     await Promise.resolve();
     await Promise.resolve();
-    expect(window.outstanding).toBe(0);
+    expect(window.held).toBe(0);
   });
 
   it('lets one message larger than the whole window through when nothing is outstanding', () => {
     const window = new SendWindow(100, manualConfirm().confirm);
     expect(window.admits(5_000)).toBe(true);
-    window.add(5_000);
+    sendThrough(window, 5_000);
     expect(window.admits(1)).toBe(false);
+  });
+
+  it('counts bytes accepted but not yet published, and confirms only published ones', async () => {
+    const { confirm, pending } = manualConfirm();
+    const window = new SendWindow(1_000, confirm);
+    window.reserve(600);
+    expect(window.admits(500)).toBe(false);
+    expect(pending).toHaveLength(0); // nothing published: a round trip now would prove nothing
+    window.published(600);
+    expect(pending).toHaveLength(1);
+    pending[0]?.resolve();
+    await Promise.resolve();
+    expect(window.held).toBe(0);
   });
 
   it('asks for no round trip while little is outstanding', () => {
     const { confirm, pending } = manualConfirm();
     const window = new SendWindow(1_000, confirm);
-    window.add(249);
+    sendThrough(window, 249);
     expect(pending).toHaveLength(0);
   });
 });
