@@ -1,0 +1,6 @@
+import { storageContractSuite } from '@raft/conformance/storage-suite';
+import { FileStorage } from '../src/index.js';
+
+storageContractSuite('FileStorage', { open: (dir) => FileStorage.open(dir) });
+// Tiny segments: every case also runs across many rollovers and whole-segment compactions.
+storageContractSuite('FileStorage with 4 KiB segments', { open: (dir) => FileStorage.open(dir, { segmentBytes: 4096 }) });
