@@ -1,0 +1,80 @@
+import type { JsonValue, Operation } from '../history/types.js';
+import { ValueTable } from './values.js';
+
+// Register transitions, numbered so that the search switches on a small integer.
+/** A read that returned a value: allowed only when the register holds it. */
+const READ = 0;
+/** A write, definite or indeterminate: always allowed, sets the register. */
+const WRITE = 1;
+/** A cas that succeeded: allowed only when the register holds `expect`, then sets `new`. */
+const CAS = 2;
+/** A cas of unknown outcome: sets `new` if the register holds `expect`, else changes nothing. */
+const MAYBE_CAS = 3;
+
+/** The state the search never reaches: a transition returns it to refuse an operation. */
+export const REFUSED = -1;
+
+/**
+ * One key's operations compiled for the search: every value interned, every operation a kind and
+ * up to two value ids, in parallel typed arrays indexed by the operation's position in `operations`.
+ */
+export interface RegisterOps {
+  readonly operations: readonly Operation[];
+  readonly values: ValueTable;
+  readonly kind: Uint8Array;
+  readonly first: Int32Array;
+  readonly second: Int32Array;
+}
+
+/**
+ * Whether an operation can constrain the register. A `fail` definitely did not happen, and a read
+ * of unknown outcome observed nothing, so neither needs a place in the linearization.
+ */
+export function constrainsRegister(operation: Operation): boolean {
+  return operation.outcome === 'ok' || (operation.outcome === 'info' && operation.f !== 'read');
+}
+
+/** Compiles operations (all on one key, all constraining) for {@link stepRegister}. */
+export function compileRegisterOps(operations: readonly Operation[]): RegisterOps {
+  const values = new ValueTable();
+  const kind = new Uint8Array(operations.length);
+  const first = new Int32Array(operations.length);
+  const second = new Int32Array(operations.length);
+  operations.forEach((operation, i) => {
+    switch (operation.f) {
+      case 'read':
+        kind[i] = READ;
+        first[i] = values.idOf(operation.output);
+        break;
+      case 'write':
+        kind[i] = WRITE;
+        first[i] = values.idOf(operation.input);
+        break;
+      case 'cas': {
+        const [expect, next] = operation.input as [JsonValue, JsonValue];
+        kind[i] = operation.outcome === 'ok' ? CAS : MAYBE_CAS;
+        first[i] = values.idOf(expect);
+        second[i] = values.idOf(next);
+        break;
+      }
+    }
+  });
+  return { operations, values, kind, first, second };
+}
+
+/**
+ * The register's transition: the state after operation `op` applied to `state`, or
+ * {@link REFUSED} when the operation's observed result is impossible in that state.
+ */
+export function stepRegister(ops: RegisterOps, state: number, op: number): number {
+  switch (ops.kind[op]) {
+    case READ:
+      return ops.first[op] === state ? state : REFUSED;
+    case WRITE:
+      return ops.first[op]!;
+    case CAS:
+      return ops.first[op] === state ? ops.second[op]! : REFUSED;
+    default: // MAYBE_CAS
+      return ops.first[op] === state ? ops.second[op]! : state;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * @raft/conformance: the Jepsen-style kit for Raft. This entry point holds the history model
+ * (types, JSON Lines reading and writing, pairing into operations) and the linearizability
+ * checker. The adapter contract suites live on their own subpaths,
+ * `@raft/conformance/storage-suite` and `@raft/conformance/transport-suite`.
+ *
+ * @packageDocumentation
+ */
+export type {
+  ClientEvent,
+  EventType,
+  HistoryEvent,
+  HistoryProblem,
+  JsonValue,
+  NemesisEvent,
+  OpFunction,
+  Operation,
+  Outcome,
+} from './history/types.js';
+export {
+  formatProblems,
+  HistoryParser,
+  isClientEvent,
+  parseHistory,
+  parseHistoryLine,
+  parseHistoryLines,
+  type ParsedHistory,
+  type ParseOptions,
+} from './history/parse.js';
+export { readHistoryFile } from './history/read-file.js';
+export { formatHistory, formatHistoryEvent, writeHistoryFile } from './history/write.js';
+export { pairOperations, type PairedHistory, type PairOptions } from './history/operations.js';
+export { checkHistory, HistoryFormatError } from './checker/check.js';
+export type { CheckOptions, CheckResult, Counterexample, KeyResult, Verdict } from './checker/types.js';
