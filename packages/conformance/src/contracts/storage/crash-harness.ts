@@ -72,7 +72,9 @@ export async function runCrashCycles(options: CrashHarnessOptions): Promise<Cras
     const outcome = await runChild(moduleUrl, options, state, options.seed * 1000 + cycle, killAt, where);
     acknowledged += outcome.acks;
     const allowed = allowedAfterCrash(outcome.acked, outcome.pending);
-    const { state: recovered, error } = await verifyReopened(open, options.dir, allowed);
+    const { state: recovered, error } = await verifyReopened(open, options.dir, allowed).catch((e: unknown) => {
+      throw new Error(`${where}: reopening the storage after the kill failed: ${(e as Error).message}`, { cause: e });
+    });
     if (error) {
       const inFlight = outcome.pending ? `; in flight: ${JSON.stringify(outcome.pending)}` : '';
       throw new Error(`${where}: ${error}. Last acknowledged state: ${describeState(outcome.acked)}${inFlight}`);

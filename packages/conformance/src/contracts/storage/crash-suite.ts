@@ -34,6 +34,10 @@ export function storageCrashSuite(name: string, options: CrashSuiteOptions): voi
         const report = await runCrashCycles({ module: options.module, dir, kills, seed });
         expect(report.kills).toBe(kills);
         expect(report.acknowledged, 'the children acknowledged no operation at all').toBeGreaterThan(0);
+        console.info(
+          `${name}: ${report.kills} SIGKILLs, ${report.acknowledged} operations acknowledged, ` +
+            `${report.inFlightSurvived} in-flight operations found durable after the kill, log at index ${report.lastIndex}`,
+        );
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
