@@ -32,3 +32,4 @@ export { formatHistory, formatHistoryEvent, writeHistoryFile } from './history/w
 export { pairOperations, type PairedHistory, type PairOptions } from './history/operations.js';
 export { checkHistory, HistoryFormatError } from './checker/check.js';
 export type { CheckOptions, CheckResult, Counterexample, KeyResult, Verdict } from './checker/types.js';
+export { injectStaleRead, simulateRegisterHistory, type SimulationOptions } from './history/simulate.js';
