@@ -29,6 +29,14 @@ export {
   type CrashSuiteOptions,
 } from './storage/crash-suite.js';
 export { runCrashCycles, type CrashHarnessOptions, type CrashReport, type CrashOpenModule } from './storage/crash-harness.js';
+export {
+  benchmarkStorage,
+  formatStorageBench,
+  type StorageBenchOptions,
+  type StorageBenchResult,
+  type AppendResult,
+  type RawFsync,
+} from './storage/bench.js';
 export { testEntry, testEntries, isTestEntry, testSnapshotMeta, testSnapshotData, inChunks, collect } from './storage/fixtures.js';
 
 /**
