@@ -1,12 +1,12 @@
 /**
- * A fixed-size set of small integers, one bit each, packed in 32-bit words: the search stores one
+ * A fixed-size set of small integers, one bit each, packed in 32-bit words: the search keeps one
  * per explored configuration, so compactness and cheap comparison matter more than anything else.
  */
 export class Bitset {
   readonly words: Uint32Array;
 
   constructor(size: number) {
-    this.words = new Uint32Array(Math.ceil(size / 32));
+    this.words = new Uint32Array(Math.max(1, Math.ceil(size / 32)));
   }
 
   set(index: number): void {
@@ -17,15 +17,15 @@ export class Bitset {
     this.words[index >>> 5]! &= ~(1 << (index & 31));
   }
 
-  /** A copy of the words, to keep as a snapshot while this set keeps changing. */
-  snapshot(): Uint32Array {
-    return this.words.slice();
+  /** Copies the set into `pool` at `offset`, to keep while this set keeps changing. */
+  copyTo(pool: Uint32Array, offset: number): void {
+    pool.set(this.words, offset);
   }
 
-  /** Whether `words` (a snapshot of a set of the same size) holds exactly the same members. */
-  equals(words: Uint32Array): boolean {
+  /** Whether the copy at `offset` in `pool` holds exactly the same members. */
+  equalsAt(pool: Uint32Array, offset: number): boolean {
     const own = this.words;
-    for (let i = 0; i < own.length; i++) if (own[i] !== words[i]) return false;
+    for (let i = 0; i < own.length; i++) if (own[i] !== pool[offset + i]) return false;
     return true;
   }
 }

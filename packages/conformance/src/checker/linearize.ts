@@ -48,13 +48,13 @@ export function searchLinearization(ops: RegisterOps, budget: SearchBudget): Sea
   );
   const { next, head } = list;
   const linearized = new Bitset(n);
-  const cache = new StateCache();
+  const cache = new StateCache(linearized.words.length);
   const stackOps = new Int32Array(n);
   const stackStates = new Int32Array(n);
+  const furthest = new FurthestPoint(n);
   let depth = 0;
   let state = ValueTable.ABSENT;
   let setHash = 0;
-  let failure: SearchFailure | undefined;
   let steps = 0;
 
   let node = next[head]!;
@@ -87,11 +87,10 @@ export function searchLinearization(ops: RegisterOps, budget: SearchBudget): Sea
       continue;
     }
     // A return: its operation had to be linearized by now, and no pending call could go next.
-    if (failure === undefined || depth > failure.prefix.length) {
-      failure = describeFailure(list, node - n, stackOps.subarray(0, depth), state);
-    }
-    if (depth === 0) return { verdict: false, states: cache.size, failure };
+    furthest.reached(stackOps, depth, state, node - n);
+    if (depth === 0) return { verdict: false, states: cache.size, failure: furthest.failure(ops) };
     depth -= 1;
+    furthest.unwound(depth);
     const op = stackOps[depth]!;
     state = stackStates[depth]!;
     setHash = (setHash - mix32(op + 1)) | 0;
@@ -102,8 +101,49 @@ export function searchLinearization(ops: RegisterOps, budget: SearchBudget): Sea
   return { verdict: true, states: cache.size };
 }
 
-function describeFailure(list: EventList, blocked: number, prefix: Int32Array, state: number): SearchFailure {
-  const pending: number[] = [];
-  for (let node = list.next[list.head]!; list.isCall(node); node = list.next[node]!) pending.push(node);
-  return { prefix: Array.from(prefix), stateAfterPrefix: state, pending, blocked };
+/**
+ * Remembers the deepest dead end of the search, for the counterexample. Copying the whole stack at
+ * every new depth would cost quadratic time on long histories; only the part of the stack that
+ * changed since the last copy (above its low-water mark) is copied, so the cost stays linear.
+ */
+class FurthestPoint {
+  private readonly prefix: Int32Array;
+  private depth = -1;
+  private lowWater = 0;
+  private state = ValueTable.ABSENT;
+  private blocked = -1;
+
+  constructor(size: number) {
+    this.prefix = new Int32Array(size);
+  }
+
+  /** The search is stuck at `depth` because operation `blocked` returns unlinearized. */
+  reached(stack: Int32Array, depth: number, state: number, blocked: number): void {
+    if (depth <= this.depth) return;
+    this.prefix.set(stack.subarray(this.lowWater, depth), this.lowWater);
+    this.depth = depth;
+    this.lowWater = depth;
+    this.state = state;
+    this.blocked = blocked;
+  }
+
+  /** The search backtracked to `depth`: stack entries from there on may change. */
+  unwound(depth: number): void {
+    if (depth < this.lowWater) this.lowWater = depth;
+  }
+
+  /**
+   * The dead end as operations. Pending are the operations outside the prefix whose call comes
+   * before the blocked return in time order (calls first at equal times, as in the event list).
+   */
+  failure(ops: RegisterOps): SearchFailure {
+    const prefix = Array.from(this.prefix.subarray(0, this.depth));
+    const inPrefix = new Set(prefix);
+    const deadline = ops.operations[this.blocked]!.return;
+    const pending: number[] = [];
+    ops.operations.forEach((operation, op) => {
+      if (!inPrefix.has(op) && operation.call <= deadline) pending.push(op);
+    });
+    return { prefix, stateAfterPrefix: this.state, pending, blocked: this.blocked };
+  }
 }

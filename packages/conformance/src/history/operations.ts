@@ -48,46 +48,49 @@ export function pairOperations(events: readonly HistoryEvent[], options: PairOpt
   const problems: HistoryProblem[] = [];
   const inFlight = new Map<number, InFlight>();
 
-  events.forEach((event, index) => {
+  for (const [index, event] of events.entries()) {
     const line = options.lines?.[index] ?? index + 1;
-    const problem = (message: string): void => {
-      problems.push({ source, line, message });
-    };
     if (event.process === 'nemesis') {
       nemesis.push(event as NemesisEvent);
-      return;
+      continue;
     }
     const client = event as ClientEvent;
     const open = inFlight.get(client.process);
     if (client.type === 'invoke') {
       if (open !== undefined) {
-        problem(
-          `process ${client.process} invoked a ${client.f} while its ${open.operation.f} invoked on line ` +
+        problems.push({
+          source,
+          line,
+          message:
+            `process ${client.process} invoked a ${client.f} while its ${open.operation.f} invoked on line ` +
             `${open.line} is still in flight: a process has at most one operation in flight, so ` +
             `record that operation's completion first (info if its outcome is unknown)`,
-        );
-        return;
+        });
+        continue;
       }
       const operation = openOperation(operations.length, client);
       operations.push(operation);
       inFlight.set(client.process, { operation, line });
-      return;
+      continue;
     }
     if (open === undefined) {
-      problem(
-        `process ${client.process} completed a ${client.f} (${client.type}) with no operation in ` +
+      problems.push({
+        source,
+        line,
+        message:
+          `process ${client.process} completed a ${client.f} (${client.type}) with no operation in ` +
           `flight: every completion must follow an invoke from the same process`,
-      );
-      return;
+      });
+      continue;
     }
     const mismatch = completionMismatch(open, client);
     if (mismatch !== undefined) {
-      problem(mismatch);
-      return;
+      problems.push({ source, line, message: mismatch });
+      continue;
     }
     closeOperation(open.operation, client, client.type);
     inFlight.delete(client.process);
-  });
+  }
 
   return { operations, nemesis, problems };
 }
