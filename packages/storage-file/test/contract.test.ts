@@ -1,6 +1,7 @@
-import { storageContractSuite } from '@raft/conformance/storage-suite';
+import { storageContractSuite, storageCorruptionSuite } from '@raft/conformance/storage-suite';
 import { FileStorage } from '../src/index.js';
 
 storageContractSuite('FileStorage', { open: (dir) => FileStorage.open(dir) });
 // Tiny segments: every case also runs across many rollovers and whole-segment compactions.
 storageContractSuite('FileStorage with 4 KiB segments', { open: (dir) => FileStorage.open(dir, { segmentBytes: 4096 }) });
+storageCorruptionSuite('FileStorage with 1 KiB segments', { open: (dir) => FileStorage.open(dir, { segmentBytes: 1024 }) });

@@ -24,6 +24,7 @@ import { snapshotCases } from './storage/snapshot-cases.js';
 import { Workspace } from './storage/workspace.js';
 
 export type { StorageFactory } from './storage/factory.js';
+export { storageCorruptionSuite, type CorruptionSuiteOptions } from './storage/corruption-suite.js';
 export {
   storageCrashSuite,
   type CrashSuiteOptions,
