@@ -1,4 +1,4 @@
-import { link, open, readFile, unlink } from 'node:fs/promises';
+import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DirectoryLockedError } from './errors.js';
 import { LOCK_FILE } from './layout.js';
@@ -28,13 +28,7 @@ export class DirectoryLock {
   static async acquire(dir: string): Promise<DirectoryLock> {
     const path = join(dir, LOCK_FILE);
     const pending = join(dir, `${LOCK_FILE}.${process.pid}.pending`);
-    const handle = await open(pending, 'w');
-    try {
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
+    await writeFile(pending, `${process.pid}\n`);
     try {
       // A stale lock is removed and taking the lock retried; a live owner ends the attempt at once.
       for (let attempt = 0; attempt < 3; attempt++) {

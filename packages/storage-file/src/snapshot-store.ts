@@ -70,9 +70,9 @@ export class SnapshotStore {
     MAGIC.copy(header);
     header.writeUInt32LE(metaBytes.length, MAGIC.length);
     header.writeUInt32LE(crc32c(metaBytes), MAGIC.length + 4);
-    const handle = await open(temp, 'w');
     let size = 0;
     let crc = 0;
+    const handle = await open(temp, 'w');
     try {
       await handle.writev([header, metaBytes]);
       for await (const chunk of data) {
@@ -82,9 +82,13 @@ export class SnapshotStore {
       }
       await handle.write(trailer(size, crc));
       await handle.datasync();
-    } finally {
+    } catch (e) {
+      // The data source or the disk failed: leave no half-written snapshot behind.
       await handle.close();
+      await unlink(temp);
+      throw e;
     }
+    await handle.close();
     await rename(temp, path);
     await fsyncDirectory(this.dir);
     const previous = this.current;
@@ -178,6 +182,7 @@ async function validate(file: SnapshotFile): Promise<SnapshotInfo> {
     const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(size, 1)));
     for (let at = 0; at < size; ) {
       const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, size - at), dataOffset + at);
+      if (bytesRead === 0) fail(dataOffset + at, 'the snapshot file ends early');
       actual = crc32c(chunk.subarray(0, bytesRead), actual);
       at += bytesRead;
     }

@@ -51,6 +51,19 @@ export function snapshotCases(workspace: () => Workspace): void {
       expect(sameBytes(await collect(stored!.read()), testSnapshotData(8, 1, 5000))).toBe(true);
     });
 
+    it('stores nothing when the data stream fails, keeping the previous snapshot', async () => {
+      await s.storage.saveSnapshot(testSnapshotMeta(3, 1), inChunks(testSnapshotData(3, 1, 1000), 100));
+      async function* failing(): AsyncGenerator<Uint8Array> {
+        yield testSnapshotData(8, 1, 70_000);
+        throw new Error('the state machine failed while streaming');
+      }
+      await expect(s.storage.saveSnapshot(testSnapshotMeta(8, 1), failing())).rejects.toThrow(/failed while streaming/);
+      const stored = await s.storage.readSnapshot();
+      expect(stored?.meta).toEqual(testSnapshotMeta(3, 1));
+      expect(sameBytes(await collect(stored!.read()), testSnapshotData(3, 1, 1000))).toBe(true);
+      expect(await s.storage.firstIndex()).toBe(4);
+    });
+
     it('leaves the log after the snapshot readable, and answers the snapshot term at its index', async () => {
       await s.storage.saveSnapshot(testSnapshotMeta(6, 1), inChunks(testSnapshotData(6, 1, 10), 4));
       expect(await s.storage.firstIndex()).toBe(7);
