@@ -1,6 +1,6 @@
 import { Bitset } from './bitset.js';
 import { EventList, NIL } from './event-list.js';
-import { REFUSED, stepRegister, type RegisterOps } from './register-model.js';
+import { NO_VALUE, REFUSED, stepRegister, type RegisterOps } from './register-model.js';
 import { mix32, StateCache } from './state-cache.js';
 import { ValueTable } from './values.js';
 
@@ -39,6 +39,14 @@ const CLOCK_INTERVAL = 1024;
  * and backtrack when a return is reached whose operation has not been linearized. Configurations
  * already explored are remembered and skipped (as Porcupine does), which keeps the usual,
  * mostly-sequential history close to linear time.
+ *
+ * Operations of unknown outcome never return, so a naive search tries each of them at every later
+ * point, in every combination: exponential on the long invalid histories it must exhaust. Two
+ * facts prune that. Such an operation (a write, or a cas that may have happened) can always go
+ * last, where its effect is unobserved; so once every definite operation is linearized the history
+ * is, and while no pending operation needs the value it would write (no read of it, no cas
+ * expecting it), placing it now is never better than placing it last, so it is not tried. (Were it
+ * placed now, the next operations would all see a value nobody observes, until something writes.)
  */
 export function searchLinearization(ops: RegisterOps, budget: SearchBudget): SearchOutcome {
   const n = ops.operations.length;
@@ -52,6 +60,9 @@ export function searchLinearization(ops: RegisterOps, budget: SearchBudget): Sea
   const stackOps = new Int32Array(n);
   const stackStates = new Int32Array(n);
   const furthest = new FurthestPoint(n);
+  /** For each value, how many operations not yet linearized need the register to hold it. */
+  const awaiting = new Int32Array(ops.values.size);
+  for (const value of ops.observes) if (value !== NO_VALUE) awaiting[value]! += 1;
   let depth = 0;
   let state = ValueTable.ABSENT;
   let setHash = 0;
@@ -64,6 +75,11 @@ export function searchLinearization(ops: RegisterOps, budget: SearchBudget): Sea
     }
     if (list.isCall(node)) {
       const op = node;
+      const deferrable = ops.deferrable[op]!;
+      if (deferrable !== NO_VALUE && awaiting[deferrable] === 0) {
+        node = next[node]!;
+        continue;
+      }
       const after = stepRegister(ops, state, op);
       if (after !== REFUSED) {
         const candidateHash = (setHash + mix32(op + 1)) | 0;
@@ -75,6 +91,7 @@ export function searchLinearization(ops: RegisterOps, budget: SearchBudget): Sea
           stackOps[depth] = op;
           stackStates[depth] = state;
           depth += 1;
+          if (ops.observes[op] !== NO_VALUE) awaiting[ops.observes[op]!]! -= 1;
           state = after;
           setHash = candidateHash;
           list.lift(op);
@@ -86,12 +103,15 @@ export function searchLinearization(ops: RegisterOps, budget: SearchBudget): Sea
       node = next[node]!;
       continue;
     }
+    // The first return left is of an operation of unknown outcome: every definite one is placed.
+    if (!ops.definite[node - n]) return { verdict: true, states: cache.size };
     // A return: its operation had to be linearized by now, and no pending call could go next.
     furthest.reached(stackOps, depth, state, node - n);
     if (depth === 0) return { verdict: false, states: cache.size, failure: furthest.failure(ops) };
     depth -= 1;
     furthest.unwound(depth);
     const op = stackOps[depth]!;
+    if (ops.observes[op] !== NO_VALUE) awaiting[ops.observes[op]!]! += 1;
     state = stackStates[depth]!;
     setHash = (setHash - mix32(op + 1)) | 0;
     linearized.clear(op);

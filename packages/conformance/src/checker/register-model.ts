@@ -14,6 +14,9 @@ const MAYBE_CAS = 3;
 /** The state the search never reaches: a transition returns it to refuse an operation. */
 export const REFUSED = -1;
 
+/** Marks "no value" in the value-id arrays below. */
+export const NO_VALUE = -1;
+
 /**
  * One key's operations compiled for the search: every value interned, every operation a kind and
  * up to two value ids, in parallel typed arrays indexed by the operation's position in `operations`.
@@ -24,6 +27,15 @@ export interface RegisterOps {
   readonly kind: Uint8Array;
   readonly first: Int32Array;
   readonly second: Int32Array;
+  /** The value the operation needs the register to hold (a read's result, a cas's expect), or {@link NO_VALUE}. */
+  readonly observes: Int32Array;
+  /**
+   * For an operation of unknown outcome, the value it may write; {@link NO_VALUE} for the others.
+   * Such an operation can always be put off to the very end, where nothing observes its effect.
+   */
+  readonly deferrable: Int32Array;
+  /** Whether the operation's completion is known, i.e. it must be linearized before it returned. */
+  readonly definite: Uint8Array;
 }
 
 /**
@@ -40,26 +52,32 @@ export function compileRegisterOps(operations: readonly Operation[]): RegisterOp
   const kind = new Uint8Array(operations.length);
   const first = new Int32Array(operations.length);
   const second = new Int32Array(operations.length);
+  const observes = new Int32Array(operations.length).fill(NO_VALUE);
+  const deferrable = new Int32Array(operations.length).fill(NO_VALUE);
+  const definite = new Uint8Array(operations.length);
   operations.forEach((operation, i) => {
+    definite[i] = operation.outcome === 'ok' ? 1 : 0;
     switch (operation.f) {
       case 'read':
         kind[i] = READ;
-        first[i] = values.idOf(operation.output);
+        first[i] = observes[i] = values.idOf(operation.output);
         break;
       case 'write':
         kind[i] = WRITE;
         first[i] = values.idOf(operation.input);
+        if (!definite[i]) deferrable[i] = first[i]!;
         break;
       case 'cas': {
         const [expect, next] = operation.input as [JsonValue, JsonValue];
         kind[i] = operation.outcome === 'ok' ? CAS : MAYBE_CAS;
-        first[i] = values.idOf(expect);
+        first[i] = observes[i] = values.idOf(expect);
         second[i] = values.idOf(next);
+        if (!definite[i]) deferrable[i] = second[i]!;
         break;
       }
     }
   });
-  return { operations, values, kind, first, second };
+  return { operations, values, kind, first, second, observes, deferrable, definite };
 }
 
 /**

@@ -34,6 +34,11 @@ export class ValueTable {
     return id;
   }
 
+  /** How many distinct values have ids; ids run from 0 to `size - 1`. */
+  get size(): number {
+    return this.values.length;
+  }
+
   /** The value an id stands for. */
   valueOf(id: number): JsonValue {
     const value = this.values[id];
