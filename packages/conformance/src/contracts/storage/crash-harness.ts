@@ -40,6 +40,12 @@ export interface CrashReport {
 const childExtension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const childPath = fileURLToPath(new URL(`./crash-child${childExtension}`, import.meta.url));
 
+/** The child is killed on the first `line` of this kind printed once `count` operations were acknowledged. */
+interface KillPoint {
+  readonly line: 'opening' | 'ack' | 'try';
+  readonly count: number;
+}
+
 /** What one cycle's child acknowledged, and what it may have left in flight. */
 interface CycleOutcome {
   readonly acked: CrashState;
@@ -67,8 +73,10 @@ export async function runCrashCycles(options: CrashHarnessOptions): Promise<Cras
   let inFlightSurvived = 0;
   for (let cycle = 0; cycle < options.kills; cycle++) {
     const where = `crash cycle ${cycle} (seed ${options.seed})`;
-    // One cycle in ten is killed while it opens and recovers the storage; the rest after 0..maxAcks acks.
-    const killAt = random() < 0.1 ? 'opening' : Math.floor(random() * (maxAcks + 1));
+    // One cycle in ten is killed while it opens and recovers the storage; the rest after 0..maxAcks
+    // acks, either at the ack itself or as the next operation starts.
+    const killAt: KillPoint =
+      random() < 0.1 ? { line: 'opening', count: 0 } : { line: random() < 0.5 ? 'ack' : 'try', count: Math.floor(random() * (maxAcks + 1)) };
     const outcome = await runChild(moduleUrl, options, state, options.seed * 1000 + cycle, killAt, where);
     acknowledged += outcome.acks;
     const allowed = allowedAfterCrash(outcome.acked, outcome.pending);
@@ -131,7 +139,7 @@ async function runChild(
   options: CrashHarnessOptions,
   start: CrashState,
   seed: number,
-  killAt: number | 'opening',
+  killAt: KillPoint,
   where: string,
 ): Promise<CycleOutcome> {
   const child = spawn(
@@ -172,8 +180,7 @@ async function runChild(
         acks += 1;
       }
       if (killed) return;
-      if ((killAt === 'opening' && line.kind === 'opening') || (killAt === 0 && line.kind === 'ready')) kill();
-      else if (typeof killAt === 'number' && killAt > 0 && acks >= killAt) kill();
+      if (killAt.line === 'opening' ? line.kind === 'opening' : line.kind === killAt.line && acks >= killAt.count) kill();
     } catch (e) {
       fail(`printed something unexpected (${(e as Error).message})`);
     }

@@ -22,7 +22,10 @@ export type CrashOp =
       readonly term: number;
       readonly hardState: HardState | undefined;
     }
-  | { readonly kind: 'snapshot'; readonly index: number; readonly term: number };
+  /** A local snapshot at the commit index, then compaction up to it. */
+  | { readonly kind: 'snapshot'; readonly index: number; readonly term: number }
+  /** A snapshot from a leader, replacing the whole log. */
+  | { readonly kind: 'install'; readonly index: number; readonly term: number };
 
 /** Snapshot size for the snapshot at `index`: deterministic so the parent can check it exactly. */
 export function crashSnapshotSize(index: number): number {
@@ -33,7 +36,7 @@ export function crashSnapshotSize(index: number): number {
 export function formatLine(line: CrashLine): string {
   if (line.kind !== 'try') return line.kind;
   const op = line.op;
-  if (op.kind === 'snapshot') return `try snapshot ${op.index} ${op.term}`;
+  if (op.kind !== 'save') return `try ${op.kind} ${op.index} ${op.term}`;
   const hs = op.hardState ? `${op.hardState.term} ${op.hardState.vote} ${op.hardState.commit}` : '- - -';
   return `try save ${op.from} ${op.to} ${op.term} ${hs}`;
 }
@@ -47,7 +50,9 @@ export function parseLine(text: string): CrashLine {
     if (!Number.isSafeInteger(v)) throw new Error(`crash child printed a malformed line: ${JSON.stringify(text)}`);
     return v;
   };
-  if (f[0] === 'try' && f[1] === 'snapshot') return { kind: 'try', op: { kind: 'snapshot', index: n(2), term: n(3) } };
+  if (f[0] === 'try' && (f[1] === 'snapshot' || f[1] === 'install')) {
+    return { kind: 'try', op: { kind: f[1], index: n(2), term: n(3) } };
+  }
   if (f[0] === 'try' && f[1] === 'save') {
     const hardState = f[5] === '-' ? undefined : { term: n(5), vote: n(6), commit: n(7) };
     return { kind: 'try', op: { kind: 'save', from: n(2), to: n(3), term: n(4), hardState } };

@@ -32,13 +32,9 @@ export function termAt(s: CrashState, index: number): number | undefined {
 /** The state after `op` completed; `prefix` applies only that many of a save's entries. */
 export function apply(s: CrashState, op: CrashOp, prefix = Infinity): CrashState {
   if (op.kind === 'snapshot') {
-    return {
-      ...s,
-      snapshotIndex: op.index,
-      snapshotTerm: op.term,
-      terms: s.terms.slice(op.index - s.snapshotIndex),
-    };
+    return { ...s, snapshotIndex: op.index, snapshotTerm: op.term, terms: s.terms.slice(op.index - s.snapshotIndex) };
   }
+  if (op.kind === 'install') return { ...s, snapshotIndex: op.index, snapshotTerm: op.term, terms: [] };
   const count = Math.min(prefix, op.to - op.from + 1);
   const complete = count === op.to - op.from + 1;
   const terms = count > 0 ? [...s.terms.slice(0, op.from - s.snapshotIndex - 1), ...Array<number>(count).fill(op.term)] : s.terms;
@@ -52,7 +48,7 @@ export function apply(s: CrashState, op: CrashOp, prefix = Infinity): CrashState
  */
 export function allowedAfterCrash(acked: CrashState, pending: CrashOp | undefined): CrashState[] {
   if (!pending) return [acked];
-  if (pending.kind === 'snapshot') return [acked, apply(acked, pending)];
+  if (pending.kind !== 'save') return [acked, apply(acked, pending)];
   const out = [acked];
   for (let k = 1; k <= pending.to - pending.from + 1; k++) out.push(apply(acked, pending, k));
   if (pending.hardState) out.push(apply(acked, pending));
