@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EntryType, type Entry, type HardState } from '@raft/core';
 import { expectEntries } from './expect-entries.js';
-import { testEntries, testEntry } from './fixtures.js';
+import { inChunks, testEntries, testEntry, testSnapshotData, testSnapshotMeta } from './fixtures.js';
 import type { Opened, Workspace } from './workspace.js';
 
 /** Cases about the log and hard state of one open storage: no snapshot, no reopen. */
@@ -177,6 +177,9 @@ export function logCases(workspace: () => Workspace, durable: boolean): void {
       await expect(s.storage.lastIndex()).rejects.toThrow();
       await expect(s.storage.readSnapshot()).rejects.toThrow();
       await expect(s.storage.compact(0)).rejects.toThrow();
+      const meta = testSnapshotMeta(1, 1);
+      await expect(s.storage.saveSnapshot(meta, inChunks(testSnapshotData(1, 1, 10), 5))).rejects.toThrow();
+      await expect(s.storage.installSnapshot(meta, inChunks(testSnapshotData(1, 1, 10), 5))).rejects.toThrow();
     });
   });
 }
