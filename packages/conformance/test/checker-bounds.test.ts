@@ -22,6 +22,15 @@ describe('checkHistory at scale', () => {
   });
 });
 
+describe('checkHistory on simulated histories', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('seed %i: valid as recorded, invalid with a stale read, despite many info operations', (seed) => {
+    const events = simulateRegisterHistory({ seed, operations: 5_000, processes: 10, keys: 2, infoRate: 0.1, failRate: 0.05 });
+    expect(checkHistory(events, { maxStates: 1_000_000 }).valid).toBe(true);
+    const corrupted = injectStaleRead(events, seed)!;
+    expect(checkHistory(corrupted.events, { maxStates: 1_000_000 }).valid).toBe(false);
+  });
+});
+
 /**
  * Many concurrent writes and one read of a value nobody wrote: the read can never be placed, but
  * the search only learns that after trying every subset of the writes (2^writers configurations).
