@@ -50,8 +50,12 @@ export class DirectoryLock {
     }
   }
 
-  /** Releases the lock. */
+  /**
+   * Releases the lock — only if it is still ours: if an operator deleted it and another process
+   * took the directory since, removing that process's lock would let a third one in.
+   */
   async release(): Promise<void> {
-    await unlink(this.path);
+    const owner = await readFile(this.path, 'utf8').catch(() => '');
+    if (Number.parseInt(owner, 10) === process.pid) await unlink(this.path);
   }
 }
