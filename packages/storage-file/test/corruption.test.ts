@@ -2,8 +2,9 @@ import { appendFile, readFile, stat, truncate, unlink } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { testEntries, testSnapshotData, testSnapshotMeta, inChunks } from '@raft/conformance/storage-suite';
 import { FRAME_HEADER_BYTES } from '../src/frame.js';
+import { seededRandom } from '@raft/core';
 import { FileStorage, StorageCorruptionError } from '../src/index.js';
-import { flipByte, frameOffsets, openLoaded, segmentPaths, tempDir, writeBatches } from './helpers.js';
+import { decodeFrames, flipByte, frameOffsets, openLoaded, segmentPaths, tempDir, writeBatches } from './helpers.js';
 
 /** 40 batches of 5 entries (200 entries), in several 4 KiB segments. */
 const small = { segmentBytes: 4096 };
@@ -172,5 +173,29 @@ describe('anything else is corruption: an error naming the file and offset', () 
       await flipByte(path, 20);
       await expectCorruption(dir, path, 16, /metadata checksum mismatch/);
     });
+  });
+});
+
+describe('a last segment cut at any offset', () => {
+  it('keeps exactly the entries of the frames wholly before the cut', async () => {
+    const random = seededRandom(7);
+    for (let c = 0; c < 30; c++) {
+      const dir = await tempDir();
+      await writeBatches(dir, 40, 5, small);
+      const last = (await segmentPaths(dir)).at(-1)!;
+      const frames = await decodeFrames(last);
+      const size = frames.at(-1)!.end;
+      const cut = Math.floor(random() * size);
+      // The header frame names the index before the segment; every later whole frame extends the log.
+      const header = frames[0]!.records[0];
+      let expected = header?.kind === 'segment' ? header.header.prevIndex : -1;
+      for (const frame of frames.filter((f) => f.end <= cut)) {
+        for (const r of frame.records) if (r.kind === 'entry') expected = r.entry.index;
+      }
+      await truncate(last, cut);
+      const { state, storage } = await openLoaded(dir, small);
+      expect(state.entries.at(-1)?.index, `cut at byte ${cut} of ${size}`).toBe(expected);
+      await storage.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { testEntries } from '@raft/conformance/storage-suite';
 import { readFrame } from '../src/frame.js';
+import { decodeRecords, type WalRecord } from '../src/records.js';
 import { FileStorage, type FileStorageOptions } from '../src/index.js';
 
 const dirs: string[] = [];
@@ -43,17 +44,22 @@ export async function segmentPaths(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((n) => n.endsWith('.wal')).sort().map((n) => join(dir, n));
 }
 
-/** Start offsets of the frames of a segment (which must be intact). */
-export async function frameOffsets(path: string): Promise<number[]> {
+/** The frames of a segment (which must be intact): where each starts and ends, and its records. */
+export async function decodeFrames(path: string): Promise<{ start: number; end: number; records: WalRecord[] }[]> {
   const buf = await readFile(path);
-  const offsets: number[] = [];
+  const frames = [];
   for (let at = 0; at < buf.length; ) {
     const frame = readFrame(buf, at);
     if (!frame.ok) throw new Error(`${path}: no valid frame at ${at}`);
-    offsets.push(at);
+    frames.push({ start: at, end: frame.next, records: decodeRecords(frame.body) });
     at = frame.next;
   }
-  return offsets;
+  return frames;
+}
+
+/** Start offsets of the frames of a segment (which must be intact). */
+export async function frameOffsets(path: string): Promise<number[]> {
+  return (await decodeFrames(path)).map((f) => f.start);
 }
 
 /** Inverts the bits of the byte at `offset` of a file. */
