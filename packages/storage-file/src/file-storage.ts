@@ -7,7 +7,7 @@ import { DirectoryLock } from './lock.js';
 import { MemoryLog } from './memory-log.js';
 import { encodeReset, encodeSave } from './records.js';
 import { SnapshotStore } from './snapshot-store.js';
-import { recoverWal, type RecoveredWal } from './wal-recovery.js';
+import { recoverWal, type RecoveredWal, type TornTail } from './wal-recovery.js';
 import { WalWriter } from './wal-writer.js';
 
 /** Options of {@link FileStorage.open}. */
@@ -45,6 +45,7 @@ interface Loaded {
 export class FileStorage implements Storage {
   private state: Loaded | undefined;
   private closed = false;
+  private torn: TornTail | undefined;
 
   private constructor(
     /** The data directory (absolute). */
@@ -82,16 +83,17 @@ export class FileStorage implements Storage {
     const files = classify(this.dir, names);
     const snapshots = await SnapshotStore.load(this.dir, files.snapshots);
     const recovered = await recoverWal(files.segments);
-    const log = recovered ? afterSnapshot(recovered, snapshots.meta) : new MemoryLog(0, 0, []);
     if (!recovered && snapshots.meta) {
-      throw new StorageCorruptionError(this.dir, undefined, `a snapshot exists but no write-ahead log segment (*.wal): the log and hard state are missing`);
+      throw new StorageCorruptionError(this.dir, undefined, 'a snapshot exists but no write-ahead log segment (*.wal): the log and hard state are missing');
     }
+    const log = recovered ? afterSnapshot(recovered, snapshots.meta) : new MemoryLog(0, 0, []);
     const hardState = recovered?.hardState ?? NEW_HARD_STATE;
     const at = { lastIndex: log.lastIndex, hardState };
     const wal = recovered
       ? await WalWriter.resume(this.dir, this.segmentBytes, recovered.segments, recovered.tailSize, at)
       : await WalWriter.create(this.dir, this.segmentBytes, at);
     this.state = { log, wal, snapshots, hardState };
+    this.torn = recovered?.tornTail;
     return { hardState, snapshot: snapshots.meta, entries: [...log.all()] };
   }
 
@@ -158,6 +160,14 @@ export class FileStorage implements Storage {
       throw new RangeError(`compact(${index}): only entries covered by the snapshot (up to ${s.log.snapshotIndex}) can be compacted; save a snapshot first`);
     }
     await s.wal.removeSegmentsThrough(index);
+  }
+
+  /**
+   * The torn tail `load()` cut off, if it found one: the write in flight at the last crash (or
+   * damage to the final record, which cannot be told apart). Worth logging at startup.
+   */
+  get tornTail(): TornTail | undefined {
+    return this.torn;
   }
 
   /** Number of write-ahead log segment files in use. */

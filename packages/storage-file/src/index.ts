@@ -5,4 +5,5 @@
  * @packageDocumentation
  */
 export { FileStorage, type FileStorageOptions } from './file-storage.js';
+export type { TornTail } from './wal-recovery.js';
 export { StorageCorruptionError, DirectoryLockedError, StorageFailedError } from './errors.js';

@@ -12,6 +12,13 @@ export interface LiveSegment extends SegmentFile {
   readonly prevIndex: number;
 }
 
+/** Where recovery cut off a torn tail: the segment, the offset of the cut, and the bytes dropped. */
+export interface TornTail {
+  readonly path: string;
+  readonly offset: number;
+  readonly bytes: number;
+}
+
 /** The log as replayed from the segments. */
 export interface RecoveredWal {
   /** Segments in order; the last one is where appends continue. */
@@ -24,8 +31,8 @@ export interface RecoveredWal {
   readonly hardState: HardState;
   /** The last reset (installed snapshot) replayed, if any. */
   readonly reset: { readonly index: number; readonly term: number } | undefined;
-  /** A torn tail that was cut off: where, and how many bytes. */
-  readonly tornTail: { readonly path: string; readonly offset: number; readonly bytes: number } | undefined;
+  /** A torn tail that was cut off. */
+  readonly tornTail: TornTail | undefined;
 }
 
 /** Replay state carried from one segment to the next. */

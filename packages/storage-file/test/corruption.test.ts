@@ -43,6 +43,7 @@ describe('torn tail of the last segment: cut off, everything before it kept', ()
     const { storage, state } = await openLoaded(dir, small);
     expect(state.entries.at(-1)?.index).toBe(195);
     expect((await stat(last)).size).toBe(lastFrame);
+    expect(storage.tornTail).toEqual({ path: last, offset: lastFrame, bytes: FRAME_HEADER_BYTES + 3 });
     await storage.save({ entries: testEntries(196, 197, 2) });
     await storage.close();
     const again = await openLoaded(dir, small);
@@ -64,9 +65,10 @@ describe('torn tail of the last segment: cut off, everything before it kept', ()
     const last = (await segmentPaths(dir)).at(-1)!;
     const size = (await stat(last)).size;
     await appendFile(last, Buffer.alloc(1000));
-    const { state } = await openLoaded(dir, small);
+    const { state, storage } = await openLoaded(dir, small);
     expect(state.entries.at(-1)?.index).toBe(200);
     expect((await stat(last)).size).toBe(size);
+    expect(storage.tornTail).toEqual({ path: last, offset: size, bytes: 1000 });
   });
 
   it('a last segment whose header never reached the disk is removed', async () => {
