@@ -22,6 +22,12 @@ export interface CrashHarnessOptions {
   readonly seed: number;
   /** A kill comes after 0 to this many acknowledged operations of a cycle. Default 40. */
   readonly maxAcksBeforeKill?: number;
+  /**
+   * Saves the child keeps in flight at once (acknowledged in call order). The Storage contract has
+   * the runtime call one at a time, so raise it only for adapters that promise more, such as group
+   * commit. Default 1.
+   */
+  readonly concurrency?: number;
   /** A cycle that makes no progress for this long fails. Default 60 s. */
   readonly stallTimeoutMs?: number;
 }
@@ -49,7 +55,8 @@ interface KillPoint {
 /** What one cycle's child acknowledged, and what it may have left in flight. */
 interface CycleOutcome {
   readonly acked: CrashState;
-  readonly pending: CrashOp | undefined;
+  /** Operations started but not acknowledged, in call order. */
+  readonly pending: readonly CrashOp[];
   readonly acks: number;
 }
 
@@ -84,7 +91,7 @@ export async function runCrashCycles(options: CrashHarnessOptions): Promise<Cras
       throw new Error(`${where}: reopening the storage after the kill failed: ${(e as Error).message}`, { cause: e });
     });
     if (error) {
-      const inFlight = outcome.pending ? `; in flight: ${JSON.stringify(outcome.pending)}` : '';
+      const inFlight = outcome.pending.length > 0 ? `; in flight: ${JSON.stringify(outcome.pending)}` : '';
       throw new Error(`${where}: ${error}. Last acknowledged state: ${describeState(outcome.acked)}${inFlight}`);
     }
     if (!sameState(recovered, outcome.acked)) inFlightSurvived += 1;
@@ -144,7 +151,7 @@ async function runChild(
 ): Promise<CycleOutcome> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--conditions=@raft/source', childPath, moduleUrl, options.dir, String(seed)],
+    ['--import', 'tsx', '--conditions=@raft/source', childPath, moduleUrl, options.dir, String(seed), String(options.concurrency ?? 1)],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -153,7 +160,7 @@ async function runChild(
   });
   const closed = once(child, 'close');
   let acked = start;
-  let pending: CrashOp | undefined;
+  const pending: CrashOp[] = [];
   let acks = 0;
   let killed = false;
   let failure: Error | undefined;
@@ -173,10 +180,11 @@ async function runChild(
     stall.refresh();
     try {
       const line = parseLine(text);
-      if (line.kind === 'try') pending = line.op;
-      if (line.kind === 'ack' && pending) {
-        acked = apply(acked, pending);
-        pending = undefined;
+      if (line.kind === 'try') pending.push(line.op);
+      if (line.kind === 'ack') {
+        const op = pending.shift();
+        if (!op) throw new Error('an ack without an operation in flight');
+        acked = apply(acked, op);
         acks += 1;
       }
       if (killed) return;

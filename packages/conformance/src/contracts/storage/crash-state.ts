@@ -29,29 +29,34 @@ export function termAt(s: CrashState, index: number): number | undefined {
   return s.terms[index - s.snapshotIndex - 1];
 }
 
-/** The state after `op` completed; `prefix` applies only that many of a save's entries. */
-export function apply(s: CrashState, op: CrashOp, prefix = Infinity): CrashState {
+/**
+ * The state after `op` completed. With `entryPrefix`, only that many of a save's entries reached
+ * the disk, and not its hard state (a crash in the middle of the save).
+ */
+export function apply(s: CrashState, op: CrashOp, entryPrefix?: number): CrashState {
   if (op.kind === 'snapshot') {
     return { ...s, snapshotIndex: op.index, snapshotTerm: op.term, terms: s.terms.slice(op.index - s.snapshotIndex) };
   }
   if (op.kind === 'install') return { ...s, snapshotIndex: op.index, snapshotTerm: op.term, terms: [] };
-  const count = Math.min(prefix, op.to - op.from + 1);
-  const complete = count === op.to - op.from + 1;
+  const count = entryPrefix ?? op.to - op.from + 1;
   const terms = count > 0 ? [...s.terms.slice(0, op.from - s.snapshotIndex - 1), ...Array<number>(count).fill(op.term)] : s.terms;
-  return { ...s, terms, hardState: complete && op.hardState ? op.hardState : s.hardState };
+  return { ...s, terms, hardState: entryPrefix === undefined && op.hardState ? op.hardState : s.hardState };
 }
 
 /**
- * States a crash may legitimately leave behind when `pending` was in flight: the acknowledged
- * state, or `pending` applied — entirely, or for a save a prefix of its entries without its hard
- * state (entries are made durable before the hard state).
+ * States a crash may legitimately leave behind when `pending` operations were in flight (in call
+ * order): the acknowledged state with a prefix of `pending` applied, where the last applied save
+ * may have only some of its entries and no hard state (entries are made durable before the hard
+ * state, and a crash may land between them).
  */
-export function allowedAfterCrash(acked: CrashState, pending: CrashOp | undefined): CrashState[] {
-  if (!pending) return [acked];
-  if (pending.kind !== 'save') return [acked, apply(acked, pending)];
+export function allowedAfterCrash(acked: CrashState, pending: readonly CrashOp[]): CrashState[] {
   const out = [acked];
-  for (let k = 1; k <= pending.to - pending.from + 1; k++) out.push(apply(acked, pending, k));
-  if (pending.hardState) out.push(apply(acked, pending));
+  let s = acked;
+  for (const op of pending) {
+    if (op.kind === 'save') for (let k = 1; k <= op.to - op.from + 1; k++) out.push(apply(s, op, k));
+    s = apply(s, op);
+    out.push(s);
+  }
   return out;
 }
 

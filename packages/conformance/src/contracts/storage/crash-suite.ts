@@ -12,6 +12,8 @@ export interface CrashSuiteOptions {
   readonly kills?: number;
   /** Default: `RAFT_CRASH_SEED` from the environment, else 1. A failure names its seed. */
   readonly seed?: number;
+  /** Saves kept in flight at once; see `CrashHarnessOptions.concurrency`. Default 1. */
+  readonly concurrency?: number;
   /** Test timeout. Default 10 minutes: a cycle costs a process start, ~0.5 s. */
   readonly timeoutMs?: number;
 }
@@ -27,11 +29,11 @@ export function storageCrashSuite(name: string, options: CrashSuiteOptions): voi
   const kills = options.kills ?? 50;
   const seed = options.seed ?? Number(process.env['RAFT_CRASH_SEED'] ?? 1);
   it(
-    `${name} — survives ${kills} SIGKILLs with every acknowledged write intact (seed ${seed})`,
+    `${name} — survives ${kills} SIGKILLs with every acknowledged write intact (seed ${seed}${options.concurrency ? `, ${options.concurrency} saves in flight` : ''})`,
     async () => {
       const dir = await mkdtemp(join(tmpdir(), 'raft-storage-crash-'));
       try {
-        const report = await runCrashCycles({ module: options.module, dir, kills, seed });
+        const report = await runCrashCycles({ module: options.module, dir, kills, seed, concurrency: options.concurrency });
         expect(report.kills).toBe(kills);
         expect(report.acknowledged, 'the children acknowledged no operation at all').toBeGreaterThan(0);
         console.info(
