@@ -64,8 +64,9 @@ interface CycleOutcome {
  * Crash-consistency harness: starts a child process that opens the storage and appends batches
  * (with hard states, overwrites, snapshots and compaction), SIGKILLs it at a seeded random moment,
  * reopens the directory in this process and checks that every acknowledged operation survived,
- * that every entry and the snapshot read back byte for byte, and that whatever was in flight is
- * either absent or present as the child meant it (a prefix of its entries at most). Repeats
+ * that every entry and the snapshot read back byte for byte, and that of what was in flight only
+ * a prefix survived, in call order (the last surviving save possibly with only some of its entries
+ * and without its hard state). Repeats
  * `kills` times on the same directory, so each child also recovers from the previous crash.
  *
  * @throws Error describing the first violation, with the seed and cycle to reproduce it.
