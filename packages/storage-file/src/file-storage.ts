@@ -180,11 +180,15 @@ export class FileStorage implements Storage {
     this.closed = true;
     const s = this.state;
     this.state = undefined;
+    // Each release runs even if an earlier one failed: a leaked lock would keep the node out.
     try {
       await s?.wal.close();
-      await s?.snapshots.close();
     } finally {
-      await this.lock.release();
+      try {
+        await s?.snapshots.close();
+      } finally {
+        await this.lock.release();
+      }
     }
   }
 
