@@ -1,15 +1,33 @@
 /**
- * The storage contract suite: every {@link Storage} adapter, ours or a user's, runs these same
+ * The storage contract suites: every {@link Storage} adapter, ours or a user's, runs the same
  * cases from its own vitest file.
+ *
+ * - {@link storageContractSuite}: the contract, case by case, plus a seeded random walk against a
+ *   model and (unless `reopen: false`) durability across close and reopen.
+ * - {@link storageCrashSuite}: a child process writing through the adapter is SIGKILLed again and
+ *   again; every acknowledged write must come back byte for byte. Needs `tsx` resolvable from the
+ *   working directory (the child runs `node --import tsx --conditions=@raft/source`).
+ * - {@link storageCorruptionSuite}: seeded flipped bytes and cut files must be detected, or read
+ *   back exactly.
+ * - {@link benchmarkStorage}: the storage benchmark, as ratios to the disk's own fdatasync rate.
  *
  * @example
  * ```ts
  * // test/contract.test.ts of an adapter
- * import { storageContractSuite, storageCrashSuite } from '@raft/conformance/storage-suite';
+ * import { storageContractSuite, storageCorruptionSuite, storageCrashSuite } from '@raft/conformance/storage-suite';
  * import { MyStorage } from '../src/index.js';
  *
  * storageContractSuite('my-storage', { open: (dir) => MyStorage.open(dir) });
+ * storageCorruptionSuite('my-storage', { open: (dir) => MyStorage.open(dir) });
+ * // crash-open.ts exports: export const openStorage = (dir: string) => MyStorage.open(dir);
  * storageCrashSuite('my-storage', { module: new URL('./crash-open.ts', import.meta.url) });
+ * ```
+ *
+ * @example
+ * ```ts
+ * // bench/append.ts of an adapter, run by `pnpm bench`
+ * import { benchmarkStorage, formatStorageBench } from '@raft/conformance/storage-suite';
+ * console.log(formatStorageBench('my-storage', await benchmarkStorage({ open: (dir) => MyStorage.open(dir) })));
  * ```
  *
  * @module
