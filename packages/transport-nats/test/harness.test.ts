@@ -1,6 +1,13 @@
 import { connect } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findNatsServerBinary, NatsCluster, NatsServer, runningNatsServerCount, waitUntil } from '../src/testing/index.js';
+import {
+  findNatsServerBinary,
+  NatsCluster,
+  NatsServer,
+  runningNatsServerCount,
+  WaitAborted,
+  waitUntil,
+} from '../src/testing/index.js';
 
 const started: { stop(): Promise<void> }[] = [];
 afterAll(async () => {
@@ -64,6 +71,13 @@ describe('nats-server harness', () => {
     await expect(roundTrip(cluster.server(2).url, cluster.server(0).url)).resolves.toBe('hello');
     await cluster.restart(1);
     await expect(roundTrip(cluster.server(1).url, cluster.server(2).url)).resolves.toBe('hello');
+  });
+
+  it('reports a server that cannot start at once, with the end of its log', async () => {
+    const failure = NatsServer.start({ extraConfig: 'max_payload: "not a number"' });
+    // WaitAborted, not a timeout: the harness gives up as soon as the process is gone.
+    await expect(failure).rejects.toBeInstanceOf(WaitAborted);
+    await expect(failure).rejects.toThrow(/exited at start; its log ends/);
   });
 
   it('leaves no server running once stopped', async () => {

@@ -8,4 +8,4 @@ export { NatsServer, type NatsServerOptions, type NatsServerPorts } from './nats
 export { NatsCluster, type NatsClusterOptions } from './nats-cluster.js';
 export { findNatsServerBinary, NATS_SERVER_BIN_ENV } from './binary.js';
 export { runningChildCount as runningNatsServerCount } from './child-registry.js';
-export { waitUntil, type WaitOptions } from './wait-until.js';
+export { WaitAborted, waitUntil, type WaitOptions } from './wait-until.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { findNatsServerBinary } from './binary.js';
 import { registerChild } from './child-registry.js';
 import { answersWithInfo, readPortsFile } from './probes.js';
-import { waitUntil } from './wait-until.js';
+import { WaitAborted, waitUntil } from './wait-until.js';
 
 /** How to start one nats-server. */
 export interface NatsServerOptions {
@@ -68,7 +68,12 @@ export class NatsServer {
     const binary = findNatsServerBinary();
     const dir = await mkdtemp(join(tmpdir(), 'raft-nats-'));
     const server = new NatsServer(binary, dir, options);
-    await server.launch();
+    try {
+      await server.launch();
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
     return server;
   }
 
@@ -145,7 +150,7 @@ export class NatsServer {
     const ports = await waitUntil(
       `nats-server ${this.name} (pid ${pid}) to listen; see ${this.logFile}`,
       async () => {
-        if (!this.running) throw new Error(`nats-server exited early: ${await this.logTail()}`);
+        if (!this.running) throw new WaitAborted(`nats-server ${this.name} exited at start; its log ends:\n${await this.logTail()}`);
         return readPortsFile(this.dir, pid);
       },
       { timeoutMs },

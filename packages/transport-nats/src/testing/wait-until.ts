@@ -6,12 +6,18 @@ export interface WaitOptions {
   readonly intervalMs?: number;
 }
 
+/** Thrown by a probe when waiting longer cannot help (the process being waited for died). */
+export class WaitAborted extends Error {
+  override readonly name = 'WaitAborted';
+}
+
 /**
  * Polls `probe` until it returns a value other than `undefined`, and returns that value. Fails
  * loudly after `timeoutMs` with `what` in the message and the last probe error, if any, so a test
  * that waits for a condition never hangs and never passes by accident.
  *
- * A probe that throws counts as "not yet": servers refuse connections until they are listening.
+ * A probe that throws counts as "not yet" (servers refuse connections until they are listening),
+ * except with {@link WaitAborted}, which ends the wait at once.
  */
 export async function waitUntil<T>(
   what: string,
@@ -26,6 +32,7 @@ export async function waitUntil<T>(
       const value = await probe();
       if (value !== undefined) return value;
     } catch (error) {
+      if (error instanceof WaitAborted) throw error;
       lastError = error;
     }
     if (performance.now() >= deadline) {
