@@ -1,7 +1,8 @@
-import { Bitset } from './bitset.js';
 import { EventList, NIL } from './event-list.js';
-import { NO_VALUE, REFUSED, stepRegister, type RegisterOps } from './register-model.js';
-import { mix32, StateCache } from './state-cache.js';
+import { mix32 } from './hash.js';
+import { isRead, REFUSED, stepRegister, type RegisterOps } from './register-model.js';
+import { SettledOps } from './settled-ops.js';
+import { StateCache } from './state-cache.js';
 import { ValueTable } from './values.js';
 
 /** Limits on one search; exceeding either makes the answer unknown instead of late. */
@@ -40,13 +41,12 @@ const CLOCK_INTERVAL = 1024;
  * already explored are remembered and skipped (as Porcupine does), which keeps the usual,
  * mostly-sequential history close to linear time.
  *
- * Operations of unknown outcome never return, so a naive search tries each of them at every later
- * point, in every combination: exponential on the long invalid histories it must exhaust. Two
- * facts prune that. Such an operation (a write, or a cas that may have happened) can always go
- * last, where its effect is unobserved; so once every definite operation is linearized the history
- * is, and while no pending operation needs the value it would write (no read of it, no cas
- * expecting it), placing it now is never better than placing it last, so it is not tried. (Were it
- * placed now, the next operations would all see a value nobody observes, until something writes.)
+ * Two more prunings keep histories with many concurrent clients or many lost operations
+ * tractable. A read that can go now goes now, alone: reads change nothing, so if any
+ * linearization exists, one puts that read next, and trying the alternatives as well would only
+ * multiply the work. And operations of unknown outcome, which never return, are put off to the
+ * end as soon as nothing pending awaits their value (see {@link SettledOps}); once every definite
+ * operation is linearized, the history is.
  */
 export function searchLinearization(ops: RegisterOps, budget: SearchBudget): SearchOutcome {
   const n = ops.operations.length;
@@ -55,70 +55,93 @@ export function searchLinearization(ops: RegisterOps, budget: SearchBudget): Sea
     ops.operations.map((o) => o.return),
   );
   const { next, head } = list;
-  const linearized = new Bitset(n);
-  const cache = new StateCache(linearized.words.length);
+  const settled = new SettledOps(ops, list);
+  const cache = new StateCache();
   const stackOps = new Int32Array(n);
   const stackStates = new Int32Array(n);
+  /** Whether the operation at each depth was a forced read, whose failure fails its parent too. */
+  const stackForced = new Uint8Array(n);
   const furthest = new FurthestPoint(n);
-  /** For each value, how many operations not yet linearized need the register to hold it. */
-  const awaiting = new Int32Array(ops.values.size);
-  for (const value of ops.observes) if (value !== NO_VALUE) awaiting[value]! += 1;
   let depth = 0;
   let state = ValueTable.ABSENT;
-  let setHash = 0;
   let steps = 0;
-
+  /** Whether the configuration was just reached, so that a forced read is looked for first. */
+  let arrived = true;
   let node = next[head]!;
-  while (node !== NIL) {
-    if (++steps % CLOCK_INTERVAL === 0 && Date.now() > budget.deadline) {
-      return { verdict: 'unknown', states: cache.size, reason: 'timeout' };
+
+  /** Tries to linearize `op` next; false if its result is impossible or the configuration was seen. */
+  const advance = (op: number, after: number, forced: boolean): boolean => {
+    settled.linearize(op);
+    if (!cache.add(mix32(settled.set.hash ^ mix32(after)), settled.set, after)) {
+      settled.unlinearize(op);
+      return false;
     }
-    if (list.isCall(node)) {
-      const op = node;
-      const deferrable = ops.deferrable[op]!;
-      if (deferrable !== NO_VALUE && awaiting[deferrable] === 0) {
-        node = next[node]!;
-        continue;
-      }
-      const after = stepRegister(ops, state, op);
-      if (after !== REFUSED) {
-        const candidateHash = (setHash + mix32(op + 1)) | 0;
-        linearized.set(op);
-        if (cache.add(mix32(candidateHash ^ mix32(after)), linearized, after)) {
-          if (cache.size > budget.maxStates) {
-            return { verdict: 'unknown', states: cache.size, reason: 'max-states' };
-          }
-          stackOps[depth] = op;
-          stackStates[depth] = state;
-          depth += 1;
-          if (ops.observes[op] !== NO_VALUE) awaiting[ops.observes[op]!]! -= 1;
-          state = after;
-          setHash = candidateHash;
-          list.lift(op);
-          node = next[head]!;
-          continue;
-        }
-        linearized.clear(op);
-      }
-      node = next[node]!;
-      continue;
-    }
-    // The first return left is of an operation of unknown outcome: every definite one is placed.
-    if (!ops.definite[node - n]) return { verdict: true, states: cache.size };
-    // A return: its operation had to be linearized by now, and no pending call could go next.
-    furthest.reached(stackOps, depth, state, node - n);
-    if (depth === 0) return { verdict: false, states: cache.size, failure: furthest.failure(ops) };
+    stackOps[depth] = op;
+    stackStates[depth] = state;
+    stackForced[depth] = forced ? 1 : 0;
+    depth += 1;
+    state = after;
+    list.lift(op);
+    return true;
+  };
+  /** Undoes the latest {@link advance} and returns its operation. */
+  const retreat = (): number => {
     depth -= 1;
     furthest.unwound(depth);
     const op = stackOps[depth]!;
-    if (ops.observes[op] !== NO_VALUE) awaiting[ops.observes[op]!]! += 1;
     state = stackStates[depth]!;
-    setHash = (setHash - mix32(op + 1)) | 0;
-    linearized.clear(op);
     list.unlift(op);
+    settled.unlinearize(op);
+    return op;
+  };
+
+  for (;;) {
+    if (++steps % CLOCK_INTERVAL === 0 && Date.now() > budget.deadline) {
+      return { verdict: 'unknown', states: cache.size, reason: 'timeout' };
+    }
+    if (cache.size > budget.maxStates) return { verdict: 'unknown', states: cache.size, reason: 'max-states' };
+    let failed = false;
+    if (arrived) {
+      arrived = false;
+      const read = readThatFits(list, ops, state);
+      if (read !== NIL) {
+        if (advance(read, state, true)) {
+          arrived = true;
+          continue;
+        }
+        failed = true; // that read going next was already explored, and nothing else need be tried
+      }
+      node = next[head]!;
+    }
+    if (!failed) {
+      if (node === NIL) return { verdict: true, states: cache.size };
+      if (list.isCall(node)) {
+        const after = isRead(ops, node) ? REFUSED : stepRegister(ops, state, node);
+        if (after !== REFUSED && advance(node, after, false)) arrived = true;
+        else node = next[node]!;
+        continue;
+      }
+      // The first return left is of an operation of unknown outcome: every definite one is placed.
+      if (!ops.definite[node - n]) return { verdict: true, states: cache.size };
+      // A return: its operation had to be linearized by now, and no pending call could go next.
+      furthest.reached(stackOps, depth, state, node - n);
+    }
+    // Backtrack past every forced read: its failure is its parent's too.
+    let op: number;
+    do {
+      if (depth === 0) return { verdict: false, states: cache.size, failure: furthest.failure(ops) };
+      op = retreat();
+    } while (stackForced[depth] === 1);
     node = next[op]!;
   }
-  return { verdict: true, states: cache.size };
+}
+
+/** The first pending read that returned what the register holds, or {@link NIL}. */
+function readThatFits(list: EventList, ops: RegisterOps, state: number): number {
+  for (let node = list.next[list.head]!; node !== NIL && list.isCall(node); node = list.next[node]!) {
+    if (isRead(ops, node) && stepRegister(ops, state, node) === state) return node;
+  }
+  return NIL;
 }
 
 /**

@@ -81,6 +81,14 @@ export function compileRegisterOps(operations: readonly Operation[]): RegisterOp
 }
 
 /**
+ * Whether `op` is a read, which never changes the register: if a read can go now, some
+ * linearization (if any exists) puts it now, so the search need not try the alternatives.
+ */
+export function isRead(ops: RegisterOps, op: number): boolean {
+  return ops.kind[op] === READ;
+}
+
+/**
  * The register's transition: the state after operation `op` applied to `state`, or
  * {@link REFUSED} when the operation's observed result is impossible in that state.
  */
