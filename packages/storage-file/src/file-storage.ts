@@ -86,12 +86,18 @@ export class FileStorage implements Storage {
     if (!recovered && snapshots.meta) {
       throw new StorageCorruptionError(this.dir, undefined, 'a snapshot exists but no write-ahead log segment (*.wal): the log and hard state are missing');
     }
-    const log = recovered ? afterSnapshot(recovered, snapshots.meta) : new MemoryLog(0, 0, []);
+    const fitted = recovered ? afterSnapshot(recovered, snapshots.meta) : { log: new MemoryLog(0, 0, []), discarded: false };
+    const { log } = fitted;
     const hardState = recovered?.hardState ?? NEW_HARD_STATE;
     const at = { lastIndex: log.lastIndex, hardState };
     const wal = recovered
       ? await WalWriter.resume(this.dir, this.segmentBytes, recovered.segments, recovered.tailSize, at)
       : await WalWriter.create(this.dir, this.segmentBytes, at);
+    if (fitted.discarded) {
+      // Make the discard durable, or entries appended from here on would be replayed after the old
+      // log and discarded with it at the next start.
+      await wal.append(encodeReset(log.snapshotIndex, log.term(log.snapshotIndex)), at);
+    }
     this.state = { log, wal, snapshots, hardState };
     this.torn = recovered?.tornTail;
     return { hardState, snapshot: snapshots.meta, entries: [...log.all()] };
@@ -218,11 +224,12 @@ function checkNotOlder(meta: SnapshotMeta, current: number): void {
  * Fits the replayed log to the snapshot. Entries the snapshot covers are dropped. If the log has
  * the snapshot's last entry with the snapshot's term, what follows it is kept; if it disagrees or
  * ends before the snapshot (a crash after installing a snapshot from the leader, before the log was
- * reset), the whole log is discarded, as Raft's InstallSnapshot rule says.
+ * reset), the whole log is discarded, as Raft's InstallSnapshot rule says; the caller must then
+ * record the discard in the log.
  *
  * @throws StorageCorruptionError if the log starts after the snapshot ends (segments missing).
  */
-function afterSnapshot(wal: RecoveredWal, snapshot: SnapshotMeta | undefined): MemoryLog {
+function afterSnapshot(wal: RecoveredWal, snapshot: SnapshotMeta | undefined): { log: MemoryLog; discarded: boolean } {
   const index = snapshot?.index ?? 0;
   const term = snapshot?.term ?? 0;
   if (wal.base > index) {
@@ -235,5 +242,5 @@ function afterSnapshot(wal: RecoveredWal, snapshot: SnapshotMeta | undefined): M
   }
   const atSnapshot = wal.entries[index - wal.base - 1];
   const keep = index === wal.base || (atSnapshot !== undefined && atSnapshot.term === term);
-  return new MemoryLog(index, term, keep ? wal.entries.slice(index - wal.base) : []);
+  return { log: new MemoryLog(index, term, keep ? wal.entries.slice(index - wal.base) : []), discarded: !keep };
 }
