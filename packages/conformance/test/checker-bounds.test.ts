@@ -23,6 +23,12 @@ describe('checkHistory at scale', () => {
 });
 
 describe('checkHistory on simulated histories', () => {
+  it('decides a history of 20 processes contending for a single key, valid and with a stale read', () => {
+    const events = simulateRegisterHistory({ seed: 3, operations: 20_000, processes: 20, keys: 1 });
+    expect(checkHistory(events).valid).toBe(true);
+    expect(checkHistory(injectStaleRead(events, 3)!.events).valid).toBe(false);
+  });
+
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('seed %i: valid as recorded, invalid with a stale read, despite many info operations', (seed) => {
     const events = simulateRegisterHistory({ seed, operations: 5_000, processes: 10, keys: 2, infoRate: 0.1, failRate: 0.05 });
     expect(checkHistory(events, { maxStates: 1_000_000 }).valid).toBe(true);

@@ -6,7 +6,7 @@ import { compileRegisterOps, constrainsRegister, type RegisterOps } from './regi
 import type { CheckOptions, CheckResult, Counterexample, KeyResult, Verdict } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
-const DEFAULT_MAX_STATES = 1_000_000;
+const DEFAULT_MAX_STATES = 5_000_000;
 
 /** Thrown when a history breaks the format's rules so badly that it cannot be checked. */
 export class HistoryFormatError extends Error {

@@ -14,9 +14,9 @@ export interface CheckOptions {
    */
   readonly timeoutMs?: number;
   /**
-   * Most search configurations remembered for one key, which bounds memory: each costs about
-   * `operations on the key / 8` bytes plus a few dozen. Exceeding it makes the key `'unknown'`.
-   * Default: 1 000 000.
+   * Most search configurations remembered for one key, which bounds memory: each costs some 40
+   * bytes plus 4 per 32 operations in flight around it, so the default (5 000 000) stays within a
+   * few hundred megabytes. Exceeding it makes the key `'unknown'`.
    */
   readonly maxStates?: number;
 }
