@@ -9,6 +9,8 @@ export const NIL = -1;
  * Node `i < n` is the call of operation `i`; node `n + i` is its return; node `2n` is the head.
  */
 export class EventList {
+  /** How many operations the list holds events of. */
+  readonly size: number;
   /** The head node; `next[head]` is the earliest event still in the list. */
   readonly head: number;
   readonly next: Int32Array;
@@ -18,12 +20,9 @@ export class EventList {
    * @param calls - invocation time of each operation
    * @param returns - latest time each operation can take effect (`Infinity` if indeterminate)
    */
-  constructor(
-    calls: ArrayLike<number>,
-    returns: ArrayLike<number>,
-    readonly size = calls.length,
-  ) {
-    const n = size;
+  constructor(calls: ArrayLike<number>, returns: ArrayLike<number>) {
+    const n = calls.length;
+    this.size = n;
     this.head = 2 * n;
     this.next = new Int32Array(2 * n + 1);
     this.prev = new Int32Array(2 * n + 1);

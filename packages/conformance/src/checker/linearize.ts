@@ -19,7 +19,7 @@ export interface SearchFailure {
   readonly prefix: number[];
   /** The register's state (a value id) after `prefix`. */
   readonly stateAfterPrefix: number;
-  /** The operations still pending after `prefix`, none of which could go next. */
+  /** The operations pending after `prefix` (not put off), none of which could go next. */
   readonly pending: number[];
   /** The pending operation whose return forced the search back: it had to go by then. */
   readonly blocked: number;
@@ -124,12 +124,12 @@ export function searchLinearization(ops: RegisterOps, budget: SearchBudget): Sea
       // The first return left is of an operation of unknown outcome: every definite one is placed.
       if (!ops.definite[node - n]) return { verdict: true, states: cache.size };
       // A return: its operation had to be linearized by now, and no pending call could go next.
-      furthest.reached(stackOps, depth, state, node - n);
+      furthest.reached(stackOps, depth, state, list);
     }
     // Backtrack past every forced read: its failure is its parent's too.
     let op: number;
     do {
-      if (depth === 0) return { verdict: false, states: cache.size, failure: furthest.failure(ops) };
+      if (depth === 0) return { verdict: false, states: cache.size, failure: furthest.failure() };
       op = retreat();
     } while (stackForced[depth] === 1);
     node = next[op]!;
@@ -154,20 +154,27 @@ class FurthestPoint {
   private depth = -1;
   private lowWater = 0;
   private state = ValueTable.ABSENT;
-  private blocked = -1;
+  private pending: number[] = [];
+  private blocked = NIL;
 
   constructor(size: number) {
     this.prefix = new Int32Array(size);
   }
 
-  /** The search is stuck at `depth` because operation `blocked` returns unlinearized. */
-  reached(stack: Int32Array, depth: number, state: number, blocked: number): void {
+  /**
+   * The search is stuck at `depth`: the first return in `list` is of an operation not linearized,
+   * and none of the calls before it could go next.
+   */
+  reached(stack: Int32Array, depth: number, state: number, list: EventList): void {
     if (depth <= this.depth) return;
     this.prefix.set(stack.subarray(this.lowWater, depth), this.lowWater);
     this.depth = depth;
     this.lowWater = depth;
     this.state = state;
-    this.blocked = blocked;
+    this.pending = [];
+    let node = list.next[list.head]!;
+    for (; list.isCall(node); node = list.next[node]!) this.pending.push(node);
+    this.blocked = node - list.size;
   }
 
   /** The search backtracked to `depth`: stack entries from there on may change. */
@@ -175,18 +182,12 @@ class FurthestPoint {
     if (depth < this.lowWater) this.lowWater = depth;
   }
 
-  /**
-   * The dead end as operations. Pending are the operations outside the prefix whose call comes
-   * before the blocked return in time order (calls first at equal times, as in the event list).
-   */
-  failure(ops: RegisterOps): SearchFailure {
-    const prefix = Array.from(this.prefix.subarray(0, this.depth));
-    const inPrefix = new Set(prefix);
-    const deadline = ops.operations[this.blocked]!.return;
-    const pending: number[] = [];
-    ops.operations.forEach((operation, op) => {
-      if (!inPrefix.has(op) && operation.call <= deadline) pending.push(op);
-    });
-    return { prefix, stateAfterPrefix: this.state, pending, blocked: this.blocked };
+  failure(): SearchFailure {
+    return {
+      prefix: Array.from(this.prefix.subarray(0, this.depth)),
+      stateAfterPrefix: this.state,
+      pending: this.pending,
+      blocked: this.blocked,
+    };
   }
 }
