@@ -109,8 +109,9 @@ export class FileStorage implements Storage {
     const entries = update.entries ?? [];
     if (entries.length === 0 && !update.hardState) return;
     s.log.checkAppend(entries);
-    const { body, stored } = encodeSave(entries, update.hardState);
-    s.log.append(stored);
+    const body = encodeSave(entries, update.hardState);
+    // Entries are immutable (see Entry), so the log keeps the caller's objects, not copies.
+    s.log.append(entries);
     if (update.hardState) s.hardState = update.hardState;
     await s.wal.append(body, { lastIndex: s.log.lastIndex, hardState: s.hardState });
   }

@@ -73,31 +73,26 @@ export function encodeReset(index: number, term: number): Buffer {
 
 /**
  * Encodes the entries and hard state of one `save()` into one buffer, entries first (so that within
- * the batch the hard state follows what it may refer to). Returns the stored entries too: their
- * data are views into the encoded buffer, so the caller's arrays are not retained and the bytes
- * are copied once.
+ * the batch the hard state follows what it may refer to).
  */
-export function encodeSave(entries: readonly Entry[], hardState: HardState | undefined): { body: Buffer; stored: Entry[] } {
+export function encodeSave(entries: readonly Entry[], hardState: HardState | undefined): Buffer {
   let size = hardState ? HARD_STATE_BYTES : 0;
   for (const e of entries) size += ENTRY_FIXED_BYTES + e.data.length;
   const body = Buffer.allocUnsafe(size);
-  const stored: Entry[] = [];
   let at = 0;
   for (const e of entries) {
     body[at] = RecordKind.Entry;
     body[at + 1] = e.type;
     at = writeU64(body, writeU64(body, at + 2, e.term), e.index);
     body.writeUInt32LE(e.data.length, at);
-    at += 4;
-    body.set(e.data, at);
-    stored.push({ index: e.index, term: e.term, type: e.type, data: body.subarray(at, at + e.data.length) });
-    at += e.data.length;
+    body.set(e.data, at + 4);
+    at += 4 + e.data.length;
   }
   if (hardState) {
     body[at] = RecordKind.HardState;
     writeHardState(body, at + 1, hardState);
   }
-  return { body, stored };
+  return body;
 }
 
 /**
