@@ -5,7 +5,9 @@
  *    valid and with one stale read, against the issue's target of 5 s. As a reference measured in
  *    the same run, the time to parse and pair the same history from JSON Lines text: the ratio says
  *    what checking costs relative to merely reading the history, whatever the machine.
- * 2. The 102 Jepsen etcd histories: total time to check them all (already parsed).
+ * 2. The same size with all 20 processes contending for one key: the hard case for a search
+ *    that splits by key, shown for what it is (no target).
+ * 3. The 102 Jepsen etcd histories: total time to check them all (already parsed).
  *
  * Each figure is the median of several runs after a warm-up run.
  */
@@ -42,8 +44,8 @@ function measure(label: string, run: () => unknown, expected: unknown): number {
 
 const ms = (value: number): string => `${value.toFixed(0)} ms`;
 
-function benchGenerated(): void {
-  const events = simulateRegisterHistory({ seed: 1, operations: 100_000, processes: 20, keys: 10 });
+function benchGenerated(keys: number): void {
+  const events = simulateRegisterHistory({ seed: 1, operations: 100_000, processes: 20, keys });
   const corrupted = injectStaleRead(events, 1)!.events;
   const text = formatHistory(events);
   const verdict = (history: HistoryEvent[]): Verdict => checkHistory(history, { timeoutMs: 60_000 }).valid;
@@ -51,11 +53,13 @@ function benchGenerated(): void {
   const read = measure('parse + pair', () => pairOperations(parseHistory(text).events).problems.length, 0);
   const valid = measure('valid history', () => verdict(events), true);
   const invalid = measure('history with a stale read', () => verdict(corrupted), false);
-  console.log('100,000 operations, 20 processes, 10 keys (200,000 events)');
+  console.log(`100,000 operations, 20 processes, ${keys} key${keys === 1 ? '' : 's'} (200,000 events)`);
   console.log(`  parse + pair JSONL (reference)  ${ms(read)}`);
   console.log(`  check, linearizable             ${ms(valid)}  (${(valid / read).toFixed(2)}× reference)`);
   console.log(`  check, one stale read           ${ms(invalid)}  (${(invalid / read).toFixed(2)}× reference)`);
-  console.log(`  target: under ${ms(TARGET_MS)}: ${Math.max(valid, invalid) < TARGET_MS ? 'met' : 'MISSED'}`);
+  if (keys === 10) {
+    console.log(`  target: under ${ms(TARGET_MS)}: ${Math.max(valid, invalid) < TARGET_MS ? 'met' : 'MISSED'}`);
+  }
 }
 
 async function benchEtcd(): Promise<void> {
@@ -82,5 +86,6 @@ async function benchEtcd(): Promise<void> {
   console.log(`  check all                       ${ms(total)}  (${ms(total / cases.length)} per history)`);
 }
 
-benchGenerated();
+benchGenerated(10);
+benchGenerated(1);
 await benchEtcd();

@@ -20,7 +20,6 @@ export type {
 export {
   formatProblems,
   HistoryParser,
-  isClientEvent,
   parseHistory,
   parseHistoryLine,
   parseHistoryLines,

@@ -117,5 +117,16 @@ describe('pairOperations', () => {
     `);
     expect(() => checkHistory(events)).toThrow(HistoryFormatError);
     expect(() => checkHistory(events)).toThrow(/history:1: process 0 completed[^\n]*\nhistory:3: process 1 invoked/);
+    expect(() => checkHistory(pairOperations(events))).toThrow(HistoryFormatError);
+  });
+
+  it('lets checkHistory take a history already paired, as a report would have it', () => {
+    const { events } = history(`
+      0 invoke write x 1
+      0 ok write x 1
+      1 invoke read x null
+      1 ok read x 2
+    `);
+    expect(checkHistory(pairOperations(events)).counterexample?.blocked).toMatchObject({ process: 1, output: 2 });
   });
 });

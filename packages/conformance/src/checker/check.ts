@@ -1,4 +1,4 @@
-import { pairOperations } from '../history/operations.js';
+import { pairOperations, type PairedHistory } from '../history/operations.js';
 import { formatProblems } from '../history/parse.js';
 import type { HistoryEvent, Operation } from '../history/types.js';
 import { searchLinearization, type SearchFailure } from './linearize.js';
@@ -22,21 +22,17 @@ export class HistoryFormatError extends Error {
  * after their invocation, or never. Bounded by `options`: a key the search cannot decide within
  * them is `'unknown'`, never a hang.
  *
- * @param events - the history, as parsed by `parseHistory` or `readHistoryFile` (nemesis events
- *   are ignored), or already paired into operations by `pairOperations`.
+ * @param history - the events, as parsed by `parseHistory` or `readHistoryFile` (nemesis events
+ *   are ignored), or the same already paired by `pairOperations` (say, to draw them too).
  * @throws {@link HistoryFormatError} when events cannot be paired into operations (a completion
  *   with nothing in flight, two operations in flight on one process, ...); its message lists them.
  */
-export function checkHistory(
-  events: readonly HistoryEvent[] | { readonly operations: readonly Operation[] },
-  options: CheckOptions = {},
-): CheckResult {
-  const operations = 'operations' in events ? events.operations : pairedOrThrow(events);
-  return checkOperations(operations, options);
+export function checkHistory(history: readonly HistoryEvent[] | PairedHistory, options: CheckOptions = {}): CheckResult {
+  return checkOperations(pairedOrThrow(history), options);
 }
 
-function pairedOrThrow(events: readonly HistoryEvent[]): readonly Operation[] {
-  const paired = pairOperations(events);
+function pairedOrThrow(history: readonly HistoryEvent[] | PairedHistory): readonly Operation[] {
+  const paired = 'operations' in history ? history : pairOperations(history);
   if (paired.problems.length > 0) {
     throw new HistoryFormatError(
       `the history cannot be checked until these events are fixed:\n${formatProblems(paired.problems)}`,

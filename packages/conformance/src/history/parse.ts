@@ -130,11 +130,6 @@ export async function parseHistoryLines(
   return parser.result();
 }
 
-/** Narrows an event to a client operation event (as opposed to a nemesis event). */
-export function isClientEvent(event: HistoryEvent): event is ClientEvent {
-  return event.process !== 'nemesis';
-}
-
 /** Formats problems for a person: one `source:line: message` per line. */
 export function formatProblems(problems: readonly HistoryProblem[]): string {
   return problems.map((p) => `${p.source}:${p.line}: ${p.message}`).join('\n');
