@@ -24,6 +24,7 @@ export {
   parseHistoryLine,
   parseHistoryLines,
   type ParsedHistory,
+  type ParsedLine,
   type ParseOptions,
 } from './history/parse.js';
 export { readHistoryFile } from './history/read-file.js';

@@ -21,13 +21,14 @@ export interface ParseOptions {
 const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>(['invoke', 'ok', 'fail', 'info']);
 const OP_FUNCTIONS: ReadonlySet<string> = new Set<OpFunction>(['read', 'write', 'cas']);
 
-type LineResult = { readonly event: HistoryEvent } | { readonly error: string };
+/** One line's outcome: the event it holds, or what is wrong with it. */
+export type ParsedLine = { readonly event: HistoryEvent } | { readonly error: string };
 
 /**
  * Validates one line of a history. Returns the event, or what is wrong with the line.
  * Unknown extra fields are ignored so that writers may add annotations.
  */
-export function parseHistoryLine(text: string): LineResult {
+export function parseHistoryLine(text: string): ParsedLine {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
