@@ -90,8 +90,13 @@ export class FileStorage implements Storage {
     const { log } = fitted;
     const hardState = recovered?.hardState ?? NEW_HARD_STATE;
     const at = { lastIndex: log.lastIndex, hardState };
+    // The writer starts where replay ended (a new segment's header must continue that), which is
+    // not where the fitted log ends if the fit discarded the log.
     const wal = recovered
-      ? await WalWriter.resume(this.dir, this.segmentBytes, recovered.segments, recovered.tailSize, at)
+      ? await WalWriter.resume(this.dir, this.segmentBytes, recovered.segments, recovered.tailSize, {
+          lastIndex: recovered.base + recovered.entries.length,
+          hardState,
+        })
       : await WalWriter.create(this.dir, this.segmentBytes, at);
     if (fitted.discarded) {
       // Make the discard durable, or entries appended from here on would be replayed after the old

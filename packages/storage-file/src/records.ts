@@ -29,7 +29,7 @@ export interface SegmentHeader {
   readonly hardState: HardState;
 }
 
-/** A decoded record. Entry data is a view into the frame body. */
+/** A decoded record. Entry data is copied out of the frame body. */
 export type WalRecord =
   | { readonly kind: 'segment'; readonly header: SegmentHeader }
   | { readonly kind: 'entry'; readonly entry: Entry }
