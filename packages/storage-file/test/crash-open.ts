@@ -2,4 +2,4 @@
 import { FileStorage } from '../src/index.js';
 
 /** Small segments, so the crash workload rolls over and compacts whole segments often. */
-export const openStorage = (dir: string): Promise<FileStorage> => FileStorage.open(dir, { segmentBytes: 64 * 1024 });
+export const openStorage = (dir: string): Promise<FileStorage> => FileStorage.open(dir, { segmentBytes: 16 * 1024 });
