@@ -1,7 +1,7 @@
 /**
  * @raft/conformance: the Jepsen-style kit for Raft. This entry point holds the history model
- * (types, JSON Lines reading and writing, pairing into operations) and the linearizability
- * checker. The adapter contract suites live on their own subpaths,
+ * (types, JSON Lines reading and writing, pairing into operations), the linearizability checker,
+ * and a simulator of linearizable register histories to exercise both. The adapter contract suites live on their own subpaths,
  * `@raft/conformance/storage-suite` and `@raft/conformance/transport-suite`.
  *
  * @packageDocumentation
