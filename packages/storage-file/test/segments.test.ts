@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inChunks, testEntries, testSnapshotData, testSnapshotMeta } from '@raft/conformance/storage-suite';
-import { frameOffsets, openLoaded, segmentPaths, tempDir, writeBatches } from './helpers.js';
+import { decodeFrames, frameOffsets, openLoaded, segmentPaths, tempDir, writeBatches } from './helpers.js';
 
 const small = { segmentBytes: 4096 };
 
@@ -25,6 +25,10 @@ describe('segments', () => {
     const after = await segmentPaths(dir);
     expect(after.length).toBeLessThan(before.length);
     expect(after).toEqual(before.slice(before.length - after.length));
+    // The first kept segment is needed: the one after it starts past the snapshot, so the first
+    // holds entries the snapshot does not cover.
+    const [header] = (await decodeFrames(after[1]!))[0]!.records;
+    expect(header?.kind === 'segment' && header.header.prevIndex).toBeGreaterThan(150);
     await storage.close();
 
     // The first kept segment must still hold entry 151 (else compaction deleted too much), and the
