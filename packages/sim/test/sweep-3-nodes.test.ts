@@ -1,0 +1,3 @@
+import { describeSweep } from './sweep.js';
+
+describeSweep(3);
