@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Prints one closing line for the whole workspace ("N passed, N failed, N skipped") from the JSON
 // results each package's vitest run leaves behind, so a CI log ends with the totals.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -9,20 +9,21 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const missing = [];
-for (const group of ['packages', 'apps']) {
-  const dir = join(root, group);
-  if (!existsSync(dir)) continue;
-  for (const name of readdirSync(dir)) {
-    const results = join(dir, name, 'test-results.json');
-    if (!existsSync(results)) {
-      if (existsSync(join(dir, name, 'test'))) missing.push(`${group}/${name}`);
-      continue;
-    }
-    const r = JSON.parse(readFileSync(results, 'utf8'));
-    passed += r.numPassedTests;
-    failed += r.numFailedTests;
-    skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+// Only workspace members count: pnpm-workspace.yaml lists them one per line ("  - packages/core").
+const members = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8')
+  .split('\n')
+  .map((line) => /^\s+-\s+(\S+)\s*$/.exec(line)?.[1])
+  .filter((member) => member !== undefined && member.includes('/'));
+for (const member of members) {
+  const results = join(root, member, 'test-results.json');
+  if (!existsSync(results)) {
+    if (existsSync(join(root, member, 'test'))) missing.push(member);
+    continue;
   }
+  const r = JSON.parse(readFileSync(results, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + (r.numTodoTests ?? 0);
 }
 if (missing.length) console.log(`no test results from: ${missing.join(', ')}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
