@@ -36,4 +36,12 @@ export interface RaftConfig {
   readonly maxMessageBytes?: number;
   /** Most AppendEntries in flight to one follower before waiting for acknowledgements. Default 256. */
   readonly maxInflight?: number;
+  /** Upper bound on the bytes of committed entry data handed out in one Ready. Default 64 MiB. */
+  readonly maxApplyBytes?: number;
+  /**
+   * Index the state machine already reflects when the node starts (for example restored from its
+   * own snapshot or durable state). Committed entries up to here are not handed out again.
+   * Default: the storage snapshot's index, so a restarted node re-applies its committed log.
+   */
+  readonly applied?: number;
 }

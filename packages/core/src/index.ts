@@ -10,3 +10,5 @@ export * from './errors.js';
 export * from './random.js';
 export * from './adapters/storage.js';
 export * from './adapters/transport.js';
+export * from './status.js';
+export { RawNode } from './raw-node.js';
