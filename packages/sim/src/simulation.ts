@@ -1,4 +1,4 @@
-import * as coreModule from '@raft/core'; const RawNode = (coreModule as any).RawNode ?? (await import('/tmp/toycore/index.ts' as string)).RawNode; // TEMP
+import { RawNode } from '@raft/core';
 import { SimCluster } from './cluster.js';
 import type { RaftNodeConstructor } from './core-api.js';
 import type { SimEvent } from './events.js';
