@@ -1,0 +1,324 @@
+import {
+  EntryType,
+  MessageType,
+  RawNode,
+  Role,
+  seededRandom,
+  type ConfState,
+  type Entry,
+  type HardState,
+  type Message,
+  type NodeId,
+  type PersistedState,
+  type Ready,
+} from '@raft/core';
+import { NodeFailedError, NodeStoppedError } from './errors.js';
+import { Mailbox, TICK } from './mailbox.js';
+import type { ResolvedOptions } from './options.js';
+import { ProposalTracker } from './proposals.js';
+import { ReadTracker } from './reads.js';
+
+/** What the driver tells its {@link RaftNode} about. */
+export interface DriverHooks {
+  /** `entry` committed and was applied; called in log order, exactly once per entry. */
+  committed(entry: Entry): void;
+  /** Role, term, leader, commit or applied index may have changed. */
+  progressed(state: DriverView): void;
+}
+
+/** The node's state as far as the application cares. */
+export interface DriverView {
+  readonly role: Role;
+  readonly term: number;
+  readonly leader: NodeId;
+  readonly commit: number;
+  readonly applied: number;
+}
+
+/** An action on the core requested from outside the loop, run between two Readies. */
+interface Control {
+  run(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The single serialized loop that drives the core: the only code that touches the {@link RawNode}.
+ *
+ * Each turn it feeds the core everything that arrived (messages and ticks in arrival order, then
+ * the queued proposals as one batch, then one ReadIndex for the queued reads), and if the core has
+ * a Ready it handles it in the order `ready.ts` prescribes — persist, send, apply, serve reads —
+ * before calling `advance`. Nothing reaches the core while a Ready is being handled: inputs wait in
+ * the {@link Mailbox} and the trackers, which is also where the next batch accumulates.
+ *
+ * Backpressure: committed entries are applied (awaiting the state machine) inside the turn, so the
+ * core hands out no more committed entries until the current ones are applied, and a slow state
+ * machine throttles the node rather than growing a queue. Proposals are bounded separately by the
+ * {@link ProposalTracker}.
+ */
+export class Driver<R> {
+  readonly proposals: ProposalTracker<R>;
+  readonly reads: ReadTracker;
+  private readonly mailbox = new Mailbox();
+  private readonly core: RawNode;
+  private controls: Control[] = [];
+  private readonly unreachable = new Set<NodeId>();
+  /** A commit-only hard state the core did not ask to sync: written with the next save. */
+  private unsyncedHardState: HardState | undefined;
+  private stopping = false;
+  private role: Role = Role.Follower;
+  private term = 0;
+  private leader: NodeId = 0;
+  private commit = 0;
+  private applied: number;
+
+  constructor(
+    private readonly options: ResolvedOptions<R>,
+    persisted: PersistedState,
+    private readonly hooks: DriverHooks,
+  ) {
+    this.proposals = new ProposalTracker<R>({
+      maxEntries: options.maxUncommittedEntries,
+      maxBytes: options.maxUncommittedBytes,
+      timeoutMs: options.proposalTimeoutMs,
+    });
+    this.reads = new ReadTracker(options.readTimeoutMs);
+    this.core = new RawNode(
+      {
+        id: options.id,
+        electionTicks: options.electionTicks,
+        heartbeatTicks: options.heartbeatTicks,
+        random: seededRandom(options.seed),
+        preVote: options.preVote,
+        checkQuorum: options.checkQuorum,
+        readOnly: options.readOnly,
+        maxMessageBytes: options.maxMessageBytes,
+        maxInflight: options.maxInflight,
+      },
+      persisted,
+      bootstrapConf(options.voters),
+    );
+    // Entries up to the snapshot are in the state machine's snapshot; the rest will be replayed.
+    this.applied = persisted.snapshot?.index ?? 0;
+    this.observeCore();
+  }
+
+  /** The latest role, term, leader, commit and applied index. */
+  get state(): DriverView {
+    return { role: this.role, term: this.term, leader: this.leader, commit: this.commit, applied: this.applied };
+  }
+
+  /** Transport handler: queue a message for the core. */
+  readonly deliver = (message: Message): void => this.mailbox.push(message);
+
+  /** Accepts a command; see {@link RaftNode.propose}. */
+  propose(command: Uint8Array): Promise<R> {
+    const result = this.proposals.submit(command);
+    this.mailbox.wake();
+    return result;
+  }
+
+  /** Starts a read barrier; see {@link RaftNode.read}. */
+  read(): Promise<number> {
+    const result = this.reads.submit(performance.now());
+    this.mailbox.wake();
+    return result;
+  }
+
+  /** Runs `action` on the core between two Readies; resolves with its result. */
+  control<T>(action: (core: RawNode, state: DriverView) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.controls.push({ run: () => resolve(action(this.core, this.state)), reject });
+      this.mailbox.wake();
+    });
+  }
+
+  /**
+   * Runs the loop until {@link Driver.stop} is called; rejects (ending the loop) on any error it
+   * must not continue past: a failed storage write, a throwing state machine, a core fault.
+   */
+  async run(): Promise<void> {
+    const ticker = setInterval(() => this.mailbox.push(TICK), this.options.tickMs);
+    try {
+      while (!this.stopping) {
+        this.feed();
+        if (!this.core.hasReady()) {
+          await this.mailbox.wait();
+          continue;
+        }
+        const ready = this.core.ready();
+        await this.handle(ready);
+        this.core.advance(ready);
+        this.reads.release(this.applied);
+        this.observeCore();
+      }
+    } finally {
+      clearInterval(ticker);
+      this.mailbox.close();
+    }
+  }
+
+  /** Ends the loop after the Ready in progress, if any, is fully handled. */
+  stop(): void {
+    this.stopping = true;
+    this.mailbox.close();
+  }
+
+  /**
+   * Answers everything still pending once the loop has ended: proposals and reads (see
+   * {@link ProposalTracker.abort}) and controls.
+   */
+  abort(cause: Error | undefined): void {
+    this.proposals.abort(cause);
+    this.reads.abort(cause);
+    for (const control of this.controls) control.reject(new NodeStoppedError({ cause }));
+    this.controls = [];
+  }
+
+  /** Writes the commit index the core did not ask to sync, so a restart replays up to it. */
+  async flush(): Promise<void> {
+    const hardState = this.unsyncedHardState;
+    if (hardState === undefined) return;
+    this.unsyncedHardState = undefined;
+    await this.save({ hardState });
+  }
+
+  private feed(): void {
+    let ticked = false;
+    for (const arrival of this.mailbox.take()) {
+      if (arrival === TICK) {
+        this.core.tick();
+        ticked = true;
+      } else {
+        this.core.step(arrival);
+      }
+    }
+    const now = performance.now();
+    if (ticked) {
+      this.proposals.expire(now);
+      this.reads.expire(now);
+    }
+    for (const peer of this.unreachable) this.core.reportUnreachable(peer);
+    this.unreachable.clear();
+    const controls = this.controls;
+    if (controls.length > 0) {
+      this.controls = [];
+      for (const control of controls) {
+        try {
+          control.run();
+        } catch (error) {
+          control.reject(error);
+        }
+      }
+    }
+    this.proposals.proposeQueued((data) => this.core.propose(data), now);
+    const context = this.reads.startBatch();
+    if (context !== undefined) {
+      try {
+        this.core.readIndex(context);
+      } catch (error) {
+        // A refused read changed nothing, so it fails alone, whatever the reason; the node goes on.
+        this.reads.failBatch(context, error);
+      }
+    }
+    this.observeCore();
+  }
+
+  /** Handles one Ready in the order `ready.ts` prescribes. */
+  private async handle(ready: Ready): Promise<void> {
+    if (ready.snapshot !== undefined) {
+      throw new NodeFailedError(
+        `received a snapshot (index ${ready.snapshot.meta.index}) from the leader, but this version of ` +
+          '@raft/log cannot install snapshots yet; do not compact the log of a cluster run by it',
+      );
+    }
+    // A leader may replicate its new entries while writing them itself (Raft thesis §10.2.1): they
+    // count towards commitment on the leader only after `advance`, i.e. once they are durable here.
+    const sendAppendsEarly = this.role === Role.Leader;
+    if (sendAppendsEarly) {
+      for (const message of ready.messages) if (message.type === MessageType.App) this.send(message);
+    }
+    await this.persist(ready);
+    for (const message of ready.messages) {
+      if (!(sendAppendsEarly && message.type === MessageType.App)) this.send(message);
+    }
+    if (ready.committedEntries.length > 0) await this.apply(ready.committedEntries);
+    for (const state of ready.readStates) this.reads.confirm(state);
+  }
+
+  private async persist(ready: Ready): Promise<void> {
+    const hasEntries = ready.entries.length > 0;
+    if (!hasEntries && ready.hardState === undefined) return;
+    if (!hasEntries && !ready.mustSync) {
+      // Only the commit index moved. Losing it in a crash is harmless (the leader re-sends it), so
+      // it rides along with the next write instead of costing an fsync of its own.
+      this.unsyncedHardState = ready.hardState;
+      return;
+    }
+    const hardState = ready.hardState ?? this.unsyncedHardState;
+    this.unsyncedHardState = undefined;
+    await this.save(hasEntries ? { entries: ready.entries, hardState } : { hardState });
+  }
+
+  private async save(update: { entries?: readonly Entry[]; hardState?: HardState | undefined }): Promise<void> {
+    try {
+      await this.options.storage.save(update);
+    } catch (error) {
+      throw new NodeFailedError(
+        'a storage write failed, so the node stopped rather than continue with a log it cannot trust ' +
+          '(see cause); fix the storage (disk full? permissions?) and restart the node: it recovers ' +
+          'from what was durably written',
+        { cause: error },
+      );
+    }
+  }
+
+  /** Applies committed entries strictly in order, awaiting the state machine when it is async. */
+  private async apply(entries: readonly Entry[]): Promise<void> {
+    const stateMachine = this.options.stateMachine;
+    for (const entry of entries) {
+      let result: R | undefined;
+      if (entry.type === EntryType.Normal && entry.data.byteLength > 0) {
+        try {
+          const applied = stateMachine.apply(entry.data, entry);
+          result = isPromiseLike(applied) ? await applied : applied;
+        } catch (error) {
+          throw new NodeFailedError(
+            `the state machine threw while applying entry ${entry.index} (term ${entry.term}); the node ` +
+              'stopped because skipping a committed entry would make replicas diverge. Make apply() ' +
+              'deterministic and report invalid commands in its result instead of throwing',
+            { cause: error },
+          );
+        }
+      }
+      this.applied = entry.index;
+      this.hooks.committed(entry);
+      this.proposals.committed(entry, result);
+    }
+  }
+
+  private send(message: Message): void {
+    if (!this.options.transport.send(message)) {
+      this.unreachable.add(message.to);
+      this.mailbox.wake();
+    }
+  }
+
+  /** Refreshes role, term, leader and commit from the core, and lets the node publish the change. */
+  private observeCore(): void {
+    const status = this.core.status();
+    this.role = status.role;
+    this.term = status.term;
+    this.leader = status.leader;
+    this.commit = status.commit;
+    this.hooks.progressed(this.state);
+  }
+}
+
+/** The configuration a brand-new cluster starts with: every initial voter, nothing else. */
+function bootstrapConf(voters: readonly NodeId[]): ConfState {
+  return { voters, learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
