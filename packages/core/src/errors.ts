@@ -21,5 +21,5 @@ export class NotLeaderError extends Error {
  * nothing was appended.
  */
 export class ProposalDroppedError extends Error {
-  override readonly name = 'ProposalDroppedError';
+  override readonly name: string = 'ProposalDroppedError';
 }

@@ -12,3 +12,4 @@ export * from './adapters/storage.js';
 export * from './adapters/transport.js';
 export * from './status.js';
 export { RawNode } from './raw-node.js';
+export { ConfChangeError } from './confchange/changer.js';
