@@ -8,7 +8,7 @@ import type { NodeId, Transport } from '@raft/core';
  * transportContractSuite('memory', {
  *   async create() {
  *     const net = new MemoryNetwork();
- *     return { open: (id) => net.transport(id), dispose: async () => {} };
+ *     return { open: (id) => net.endpoint(id), dispose: async () => {} };
  *   },
  * });
  * ```
