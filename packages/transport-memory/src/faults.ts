@@ -91,10 +91,11 @@ export class NetworkFaults {
    * @example `net.partition([1, 2], [3, 4, 5])`
    */
   partition(...groups: readonly (readonly NodeId[])[]): void {
-    this.groupOf = new Map();
+    const groupOf = new Map<NodeId, number>();
     groups.forEach((group, i) => {
-      for (const id of group) this.groupOf?.set(id, i);
+      for (const id of group) groupOf.set(id, i);
     });
+    this.groupOf = groupOf;
   }
 
   /** Cuts `id` off from every other node, both ways, until {@link heal}. */

@@ -2,7 +2,7 @@ import type { NodeId } from '@raft/core';
 
 /** What happened to the messages sent over one directed link (or, from `totals()`, all of them). */
 export interface LinkStats {
-  /** Messages `send` accepted. */
+  /** Messages given to `send` of an open transport, including those then lost or refused. */
   sent: number;
   /** Copies handed to the receiver (with duplication, more than `sent`). */
   delivered: number;
