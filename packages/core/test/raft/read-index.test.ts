@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { MessageType, RawNode, Role, seededRandom } from '@raft/core';
+import { Cluster, voters } from '../support/cluster.js';
+
+const ctx = (s: string) => new TextEncoder().encode(s);
+
+describe('linearizable reads with ReadIndex (thesis §6.4)', () => {
+  it('the leader answers only after a heartbeat quorum acknowledges it is still leader', () => {
+    const c = new Cluster();
+    c.elect(1);
+    c.node(1).readIndex(ctx('r1'));
+    const asked = c.handleReady(1)!;
+    expect(asked.readStates).toEqual([]);
+    expect(asked.messages).toMatchObject([
+      { type: MessageType.Heartbeat, to: 2, context: ctx('r1') },
+      { type: MessageType.Heartbeat, to: 3, context: ctx('r1') },
+    ]);
+    c.deliver();
+    c.handleReady(2);
+    expect(c.reads.get(1)).toEqual([]);
+    // The first acknowledgement makes a quorum with the leader itself.
+    c.deliver();
+    expect(c.handleReady(1)!.readStates).toEqual([{ index: 1, context: ctx('r1') }]);
+  });
+
+  it('a leader defers reads until it has committed an entry of its own term', () => {
+    const c = new Cluster();
+    c.drop((m) => m.type === MessageType.App && m.from === 1);
+    c.elect(1);
+    expect(c.status(1).commit).toBe(0);
+    c.node(1).readIndex(ctx('early'));
+    c.tick(3);
+    expect(c.reads.get(1)).toEqual([]);
+    c.heal();
+    c.tick(1);
+    expect(c.status(1).commit).toBe(1);
+    expect(c.reads.get(1)).toEqual([{ index: 1, context: ctx('early') }]);
+  });
+
+  it('a follower’s read is forwarded and answered with the leader’s commit index', () => {
+    const c = new Cluster();
+    c.elect(1);
+    c.propose(1, 'x');
+    c.stabilize();
+    c.node(2).readIndex(ctx('f'));
+    c.stabilize();
+    expect(c.sentOf(MessageType.ReadIndex, 2, 1)).toHaveLength(1);
+    expect(c.sentOf(MessageType.ReadIndexResp, 1, 2)).toHaveLength(1);
+    expect(c.reads.get(2)).toEqual([{ index: 2, context: ctx('f') }]);
+  });
+
+  it('a follower that knows no leader refuses the read', () => {
+    const c = new Cluster();
+    expect(() => c.node(2).readIndex(ctx('r'))).toThrow(/no leader is known/);
+  });
+
+  it('in lease mode the leader answers at once, without a heartbeat round', () => {
+    const c = new Cluster({ config: { readOnly: 'lease' } });
+    c.elect(1);
+    c.node(1).readIndex(ctx('lease'));
+    const ready = c.handleReady(1)!;
+    expect(ready.readStates).toEqual([{ index: 1, context: ctx('lease') }]);
+    expect(ready.messages).toEqual([]);
+  });
+
+  it('lease mode without check-quorum is a configuration error', () => {
+    const config = { id: 1, electionTicks: 10, heartbeatTicks: 1, random: seededRandom(1), readOnly: 'lease', checkQuorum: false } as const;
+    const empty = { hardState: { term: 0, vote: 0, commit: 0 }, snapshot: undefined, entries: [] };
+    expect(() => new RawNode(config, empty, voters(1, 2, 3))).toThrow(RangeError);
+    expect(() => new RawNode(config, empty, voters(1, 2, 3))).toThrow(/readOnly 'lease' needs checkQuorum/);
+  });
+
+  it('a deposed leader cut off from the majority never confirms a read', () => {
+    const c = new Cluster();
+    c.elect(1);
+    c.isolate(1);
+    c.tick(30, [2, 3]);
+    expect([2, 3].some((id) => c.status(id).role === Role.Leader)).toBe(true);
+    expect(c.status(1).role).toBe(Role.Leader);
+    c.node(1).readIndex(ctx('stale'));
+    c.tick(30, [1]);
+    expect(c.reads.get(1)).toEqual([]);
+    expect(c.status(1).role).toBe(Role.Follower);
+  });
+});
