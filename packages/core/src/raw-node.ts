@@ -3,7 +3,7 @@ import type { RaftConfig } from './config.js';
 import { Raft } from './raft/raft.js';
 import type { Ready } from './ready.js';
 import type { NodeStatus, ProgressStatus } from './status.js';
-import type { ConfState, HardState, Message, NodeId, SnapshotMeta, SoftState } from './types.js';
+import type { ConfChange, ConfState, HardState, Message, NodeId, SnapshotMeta, SoftState } from './types.js';
 
 /**
  * A Raft node as a pure state machine: feed it time ({@link RawNode.tick}), messages
@@ -70,6 +70,19 @@ export class RawNode {
    */
   propose(data: Uint8Array): { index: number; term: number } {
     const entry = this.#raft.propose(data);
+    return { index: entry.index, term: entry.term };
+  }
+
+  /**
+   * Proposes a membership change (see {@link ConfChange}); it takes effect on each node when that
+   * node applies it, i.e. after the entry shows up in `committedEntries` and `advance` is called.
+   * With the `Auto` transition a single voter change applies directly and larger ones go through
+   * a joint configuration that is left automatically.
+   * @throws NotLeaderError; ProposalDroppedError when another change is still being applied or
+   *   the change is not valid for the configuration in force (the message says why).
+   */
+  proposeConfChange(change: ConfChange): { index: number; term: number } {
+    const entry = this.#raft.proposeConfChange(change);
     return { index: entry.index, term: entry.term };
   }
 
@@ -182,8 +195,7 @@ export class RawNode {
     if (ready.snapshot !== undefined) raft.log.snapshotApplied(ready.snapshot.meta);
     const last = ready.entries[ready.entries.length - 1];
     if (last !== undefined) raft.stableTo(last.index, last.term);
-    const applied = ready.committedEntries[ready.committedEntries.length - 1];
-    if (applied !== undefined) raft.log.applied = Math.max(raft.log.applied, applied.index);
+    raft.appliedTo(ready.committedEntries);
   }
 
   /** A snapshot of the node's state, for monitoring and tests. */

@@ -1,10 +1,11 @@
 import { MessageType, seededRandom } from '@raft/core';
-import type { ConfState, NodeId, RaftConfig } from '@raft/core';
+import type { ConfChange, ConfState, NodeId, RaftConfig } from '@raft/core';
 import type { RaftNodeConstructor } from './core-api.js';
 import { describeEntry, sameEntry } from './entry-format.js';
 import type { SimEvent } from './events.js';
 import type { FaultProfile } from './fault-profile.js';
 import { ClusterInvariants, InvariantViolation } from './invariants/index.js';
+import { describeConfChange } from './membership.js';
 import { SimNetwork } from './network.js';
 import type { NetworkEvent } from './network.js';
 import { SimRandom, deriveSeed } from './prng.js';
@@ -27,7 +28,7 @@ export interface ClusterSettings {
 const STREAM = { network: 1, faults: 2, node: 3 } as const;
 
 /** Errors a client or operator legitimately gets back from a node: the request was refused. */
-const REFUSALS = new Set(['NotLeaderError', 'ProposalDroppedError']);
+const REFUSALS = new Set(['NotLeaderError', 'ProposalDroppedError', 'ConfChangeError']);
 
 const encoder = new TextEncoder();
 
@@ -47,6 +48,11 @@ export class SimCluster {
   crashes = 0;
   partitions = 0;
   proposals = 0;
+  membershipChanges = 0;
+  compactions = 0;
+  /** The configuration as of the highest applied index any node reached: the cluster's membership. */
+  conf: ConfState;
+  private confIndex = 0;
   private reads = 0;
   private readonly faults: SimRandom;
   private readonly bootstrap: ConfState;
@@ -57,6 +63,7 @@ export class SimCluster {
     const ids = Array.from({ length: settings.size }, (_, i) => i + 1);
     this.nodes = ids.map((id) => new SimNode(id));
     this.bootstrap = { voters: ids, learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+    this.conf = this.bootstrap;
     this.emit = settings.onEvent;
     this.detail = settings.detail ? settings.onEvent : undefined;
     this.faults = new SimRandom(deriveSeed(settings.seed, STREAM.faults));
@@ -143,6 +150,8 @@ export class SimCluster {
     }
     for (const read of ready.readStates) this.invariants.afterReadState(node.id, read);
     raft.advance(ready);
+    // A runtime reports each snapshot it handed to the transport; whether it arrives is the network's business.
+    for (const message of ready.messages) if (message.type === MessageType.Snap) raft.reportSnapshot(message.to, true);
     this.observe(node);
   }
 
@@ -217,6 +226,38 @@ export class SimCluster {
     this.emit?.({ step: this.step, kind: 'transfer', from: from.id, to });
   }
 
+  /** An operator asks `node` to change the membership. */
+  changeMembership(node: SimNode, change: ConfChange): void {
+    this.membershipChanges++;
+    const placed = this.refusable(() => node.running.proposeConfChange(change));
+    this.observe(node);
+    const outcome = placed === undefined ? 'refused' : `${placed.index}/t${placed.term}`;
+    this.emit?.({ step: this.step, kind: 'membership', node: node.id, change: describeConfChange(change), outcome });
+  }
+
+  /** `node` snapshots its state machine at its applied index and compacts its log behind it. */
+  compact(node: SimNode): void {
+    const status = node.running.status();
+    const index = status.applied;
+    const term = node.storage.termAt(index);
+    if (index <= node.storage.snapshotIndex || term === undefined) return;
+    const meta = { index, term, conf: status.conf };
+    node.storage.saveSnapshot(meta);
+    node.running.compact(meta);
+    this.compactions++;
+    this.observe(node);
+    this.emit?.({ step: this.step, kind: 'compact', node: node.id, index });
+  }
+
+  /** Stops a node for good, as an operator does once it is no longer a member. */
+  shutdown(node: SimNode): void {
+    node.raft = undefined;
+    node.role = undefined;
+    node.dirty = false;
+    this.invariants.afterCrash(node.id);
+    this.emit?.({ step: this.step, kind: 'shutdown', node: node.id });
+  }
+
   /** An operator forces `node` to campaign. */
   campaign(node: SimNode): void {
     node.running.campaign();
@@ -255,6 +296,10 @@ export class SimCluster {
     this.invariants.afterInput(status, this.step);
     if (status.role !== node.role || (status.role === 'leader' && status.term !== node.term)) {
       this.emit?.({ step: this.step, kind: 'role', node: node.id, role: status.role, previous: node.role, term: status.term });
+    }
+    if (status.applied >= this.confIndex) {
+      this.conf = status.conf;
+      this.confIndex = status.applied;
     }
     node.role = status.role;
     node.term = status.term;

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import type { ConfState, Message, NodeId, PersistedState, RaftConfig, Ready, Role } from '@raft/core';
+import type { ConfChange, ConfState, Message, NodeId, PersistedState, RaftConfig, Ready, Role, SnapshotMeta } from '@raft/core';
 
 /** The part of a node's status the simulator reads. */
 export interface SimNodeStatus {
@@ -13,6 +13,8 @@ export interface SimNodeStatus {
   readonly applied: number;
   readonly firstIndex: number;
   readonly lastIndex: number;
+  /** The configuration as of the node's applied index. */
+  readonly conf: ConfState;
 }
 
 /**
@@ -24,10 +26,13 @@ export interface RaftNode {
   tick(): void;
   step(message: Message): void;
   propose(data: Uint8Array): { index: number; term: number };
+  proposeConfChange(change: ConfChange): { index: number; term: number };
+  compact(meta: SnapshotMeta): void;
   readIndex(context: Uint8Array): void;
   transferLeadership(to: NodeId): void;
   campaign(): void;
   reportUnreachable(peer: NodeId): void;
+  reportSnapshot(peer: NodeId, ok: boolean): void;
   hasReady(): boolean;
   ready(): Ready;
   advance(ready: Ready): void;

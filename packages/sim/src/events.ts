@@ -13,6 +13,9 @@ export type SimEvent = { readonly step: number } & (
   | { readonly kind: 'read'; readonly node: NodeId; readonly context: string }
   | { readonly kind: 'transfer'; readonly from: NodeId; readonly to: NodeId }
   | { readonly kind: 'campaign'; readonly node: NodeId }
+  | { readonly kind: 'membership'; readonly node: NodeId; readonly change: string; readonly outcome: string }
+  | { readonly kind: 'compact'; readonly node: NodeId; readonly index: number }
+  | { readonly kind: 'shutdown'; readonly node: NodeId }
   | { readonly kind: 'liveness'; readonly phase: 'start' | 'leader' | 'committed'; readonly ticks: number; readonly node?: NodeId }
   // Per-message detail, reported only when asked for (it dominates the cost of a traced run).
   | { readonly kind: 'tick' }

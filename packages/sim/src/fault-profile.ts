@@ -42,6 +42,10 @@ export interface FaultProfile {
   readonly maxMessageBytes: number;
   /** Node configuration: AppendEntries in flight per follower. */
   readonly maxInflight: number;
+  /** An operator changes the membership (adds, promotes, removes, swaps through a joint configuration). */
+  readonly membershipWeight: number;
+  /** A node snapshots its applied state and compacts its log. */
+  readonly compactWeight: number;
 }
 
 /** Draws a fault profile from the run's random stream. */
@@ -69,5 +73,8 @@ export function drawFaultProfile(random: SimRandom): FaultProfile {
     checkQuorum: random.chance(0.75),
     maxMessageBytes: random.pick([1, 16, 1 << 20]),
     maxInflight: random.pick([1, 4, 256]),
+    // Drawn last, so adding them kept every earlier field of every seed's profile unchanged.
+    membershipWeight: random.pick([0, 0, 0.05, 0.2]),
+    compactWeight: random.pick([0, 0.05, 0.3]),
   };
 }

@@ -1,6 +1,7 @@
 import type { SimCluster } from './cluster.js';
 import { InvariantViolation } from './invariants/index.js';
 import { RELIABLE } from './network.js';
+import { membersOf } from './membership.js';
 import type { SimNode } from './sim-node.js';
 
 /**
@@ -42,6 +43,7 @@ export function checkLiveness(cluster: SimCluster, boundTicks: number, probe: st
   nextStep();
   if (cluster.network.partitioned) cluster.heal();
   cluster.network.rates = RELIABLE;
+  // Every node runs, removed ones too: the others may not know yet that they were removed.
   for (const node of cluster.nodes) if (!node.up) cluster.restart(node);
   cluster.announce({ step: cluster.step, kind: 'liveness', phase: 'start', ticks: 0 });
   let leaderAfterTicks: number | undefined;
@@ -52,7 +54,7 @@ export function checkLiveness(cluster: SimCluster, boundTicks: number, probe: st
       cluster.tick(false);
     }
     settle(cluster, nextStep);
-    const leader = agreedLeader(cluster);
+    const leader = agreedLeader(memberNodes(cluster));
     if (leader === undefined) continue;
     if (leaderAfterTicks === undefined) {
       leaderAfterTicks = ticks;
@@ -63,12 +65,12 @@ export function checkLiveness(cluster: SimCluster, boundTicks: number, probe: st
       placed = cluster.propose(leader, probe);
       settle(cluster, nextStep);
     }
-    if (placed !== undefined && appliedEverywhere(cluster, placed)) {
+    if (placed !== undefined && appliedEverywhere(cluster, memberNodes(cluster), placed)) {
       cluster.announce({ step: cluster.step, kind: 'liveness', phase: 'committed', ticks });
       return { leaderAfterTicks, committedAfterTicks: ticks };
     }
   }
-  const state = cluster.nodes.map((n) => `n${n.id} ${n.role} t${n.term} leader n${n.leader} applied ${n.applied}`).join('; ');
+  const state = memberNodes(cluster).map((n) => `n${n.id} ${n.role} t${n.term} leader n${n.leader} applied ${n.applied}`).join('; ');
   throw new InvariantViolation(
     'Liveness',
     leaderAfterTicks === undefined
@@ -88,16 +90,22 @@ function settle(cluster: SimCluster, nextStep: () => void): void {
   throw new InvariantViolation('Liveness', `the healed cluster still exchanged messages after ${SETTLE_LIMIT} actions within one tick (a message storm)`);
 }
 
-/** The leader every node follows in the same term, if there is one. */
-function agreedLeader(cluster: SimCluster): SimNode | undefined {
-  const leader = cluster.nodes.find((n) => n.role === 'leader');
-  if (leader === undefined) return undefined;
-  return cluster.nodes.every((n) => n.term === leader.term && n.leader === leader.id) ? leader : undefined;
+/** The running members of the latest configuration (membership changes may have removed some nodes). */
+function memberNodes(cluster: SimCluster): SimNode[] {
+  const members = membersOf(cluster.conf);
+  return cluster.nodes.filter((n) => members.has(n.id));
 }
 
-function appliedEverywhere(cluster: SimCluster, placed: { index: number; term: number }): boolean {
+/** The leader every member follows in the same term, if there is one. */
+function agreedLeader(nodes: readonly SimNode[]): SimNode | undefined {
+  const leader = nodes.find((n) => n.role === 'leader');
+  if (leader === undefined) return undefined;
+  return nodes.every((n) => n.term === leader.term && n.leader === leader.id) ? leader : undefined;
+}
+
+function appliedEverywhere(cluster: SimCluster, nodes: readonly SimNode[], placed: { index: number; term: number }): boolean {
   const committed = cluster.invariants.stateMachineSafety.committedAt(placed.index);
-  return committed?.entry.term === placed.term && cluster.nodes.every((n) => n.applied >= placed.index);
+  return committed?.entry.term === placed.term && nodes.every((n) => n.applied >= placed.index);
 }
 
 /** The probe's slot was committed with another entry: it was overwritten and must be proposed again. */

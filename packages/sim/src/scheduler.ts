@@ -1,6 +1,7 @@
 import type { NodeId } from '@raft/core';
 import type { SimCluster } from './cluster.js';
 import type { FaultProfile } from './fault-profile.js';
+import { drawConfChange } from './membership.js';
 import type { SimRandom } from './prng.js';
 import type { SimNode } from './sim-node.js';
 
@@ -45,6 +46,8 @@ export class Scheduler {
       this.offer(p.transferWeight, transfer);
       this.offer(p.campaignWeight, campaign);
       this.offer(p.crashWeight, crash);
+      this.offer(p.membershipWeight, changeMembership);
+      this.offer(p.compactWeight, compact);
     }
     this.offer(p.restartWeight * down, restart);
     this.offer(p.partitionWeight, partition);
@@ -100,6 +103,14 @@ const transfer: Action = (cluster, random) => {
 };
 
 const campaign: Action = (cluster, random) => cluster.campaign(random.pick(upNodes(cluster)));
+
+const changeMembership: Action = (cluster, random) => {
+  const node = clientTarget(cluster, random);
+  const ids = cluster.nodes.map((n) => n.id);
+  cluster.changeMembership(node, drawConfChange(node.running.status().conf, ids, random));
+};
+
+const compact: Action = (cluster, random) => cluster.compact(random.pick(upNodes(cluster)));
 
 const crash: Action = (cluster, random) => cluster.crash(random.pick(upNodes(cluster)));
 

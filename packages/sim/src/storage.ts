@@ -66,7 +66,9 @@ export class SimStorage implements LogView {
     const lastIndexBefore = this.lastIndex;
     let replaced: Entry[] = [];
     if (update.snapshot !== undefined) {
-      replaced = this.log;
+      // Entries the snapshot covers are compacted, not replaced; only a discarded suffix past it is.
+      const covered = update.snapshot.meta.index - this.snapshotIndex;
+      replaced = this.log.slice(Math.max(0, covered));
       this.snapshotMeta = update.snapshot.meta;
       this.log = [];
     }
@@ -84,6 +86,14 @@ export class SimStorage implements LogView {
     }
     if (update.hardState !== undefined) this.hard = update.hardState;
     return { hardStateBefore, lastIndexBefore, replaced };
+  }
+
+  /** Durably stores a snapshot taken locally at `meta.index` and drops the log it covers. */
+  saveSnapshot(meta: SnapshotMeta): void {
+    if (meta.index <= this.snapshotIndex) return;
+    if (meta.index > this.lastIndex) throw new RangeError(`snapshot at ${meta.index} is past the last stored entry ${this.lastIndex}`);
+    this.log = this.log.slice(meta.index - this.snapshotIndex);
+    this.snapshotMeta = meta;
   }
 
   /** What a restarting node reads back: copies, so the node cannot alter the "disk". */

@@ -59,6 +59,12 @@ function describeEvent(e: SimEvent): string {
       return `operator asks n${e.from} to transfer leadership to n${e.to}`;
     case 'campaign':
       return `operator makes n${e.node} campaign`;
+    case 'membership':
+      return `operator asks n${e.node} to change membership (${e.change}): ${e.outcome}`;
+    case 'compact':
+      return `n${e.node} snapshots its state at ${e.index} and compacts its log`;
+    case 'shutdown':
+      return `operator shuts down n${e.node}, which is no longer a member`;
     case 'liveness':
       if (e.phase === 'start') return 'liveness: all faults healed, every node up, network reliable';
       if (e.phase === 'leader') return `liveness: n${e.node} leads with every node following, after ${e.ticks} ticks`;

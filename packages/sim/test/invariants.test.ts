@@ -162,6 +162,7 @@ describe('LeaderCompleteness', () => {
 describe('CommitRules', () => {
   const status = (commit: number, lastIndex: number, applied = 0): SimNodeStatus => ({
     id: 1, role: 'follower', term: 1, vote: 0, leader: 0, commit, applied, firstIndex: 1, lastIndex,
+    conf: { voters: [1], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false },
   });
 
   it('accepts a commit index that grows within the log', () => {

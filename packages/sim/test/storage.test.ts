@@ -40,6 +40,13 @@ describe('SimStorage', () => {
     expect(storage.lastIndex).toBe(1);
   });
 
+  it('reports the entries past a snapshot that installing it discarded as replaced', () => {
+    const storage = new SimStorage();
+    storage.persist({ snapshot: undefined, entries: [entry(1, 1), entry(2, 1), entry(3, 1)], hardState: undefined });
+    const result = storage.persist({ snapshot: { meta: { index: 2, term: 2, conf }, data: new Uint8Array() }, entries: [], hardState: undefined });
+    expect(result.replaced.map((e) => e.index)).toEqual([3]);
+  });
+
   it('discards the log when a snapshot is installed and continues after it', () => {
     const storage = new SimStorage();
     storage.persist({ snapshot: undefined, entries: [entry(1, 1), entry(2, 1)], hardState: undefined });
@@ -48,7 +55,8 @@ describe('SimStorage', () => {
       entries: [entry(6, 2)],
       hardState: { term: 2, vote: 0, commit: 6 },
     });
-    expect(result.replaced.map((e) => e.index)).toEqual([1, 2]);
+    // Entries the snapshot covers are compacted, not replaced.
+    expect(result.replaced).toEqual([]);
     expect(storage.snapshotIndex).toBe(5);
     expect(storage.termAt(5)).toBe(2);
     expect(storage.entryAt(5)).toBeUndefined();

@@ -11,7 +11,8 @@ export function majorityCommitted(voters: readonly NodeId[], acked: (id: NodeId)
   const n = voters.length;
   if (n === 0) return Number.MAX_SAFE_INTEGER;
   const indexes = voters.map(acked).sort((a, b) => b - a);
-  return indexes[(n - 1) >> 1]!;
+  // The quorum-th largest acknowledgement (quorum = n/2 + 1): what a majority holds.
+  return indexes[n >> 1]!;
 }
 
 /** Whether `voters` have elected: a majority granted, a majority can no longer grant, or neither yet. */

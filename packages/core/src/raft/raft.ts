@@ -1,5 +1,7 @@
 import type { PersistedState } from '../adapters/storage.js';
 import type { RaftConfig } from '../config.js';
+import { decodeConfChange, encodeConfChange } from '../codec/index.js';
+import { applyConfChange, ConfChangeError, isJoint } from '../confchange/changer.js';
 import { NotLeaderError, ProposalDroppedError } from '../errors.js';
 import { allMembers, allVoters, jointActive, jointCommitted, jointVoteResult } from '../quorum/joint.js';
 import type { VoteResult } from '../quorum/majority.js';
@@ -10,6 +12,7 @@ import {
   MessageType,
   NONE,
   Role,
+  type ConfChange,
   type ConfState,
   type Entry,
   type Message,
@@ -21,6 +24,9 @@ import { isTransferCampaign, message, TRANSFER_CONTEXT } from './messages.js';
 import { RaftLog } from './raft-log.js';
 import { ReadOnlyQueue, type ConfirmedRead } from './read-only.js';
 import { settingsFrom, type Settings } from './settings.js';
+
+/** The change that leaves a joint configuration. */
+const LEAVE_JOINT: ConfChange = { transition: 0, changes: [], context: EMPTY };
 
 /**
  * The Raft protocol for one node (Raft paper §5, thesis §3, §4.2.3 pre-vote and check-quorum, §6.4
@@ -59,6 +65,10 @@ export class Raft {
   readonly #appendDue = new Set<NodeId>();
   /** Leader: the commit index moved and followers should hear it at the next flush. */
   #commitDue = false;
+  /** Leader: index of the latest membership change it may have appended; one at a time. */
+  #pendingConfIndex = 0;
+  /** Leader: it appended a configuration without itself as a voter, so it takes no more proposals. */
+  #leaving = false;
 
   constructor(config: RaftConfig, persisted: PersistedState, bootstrap: ConfState) {
     this.settings = settingsFrom(config);
@@ -108,7 +118,104 @@ export class Raft {
     if (this.leadTransferee !== NONE) {
       throw new ProposalDroppedError(`leadership is being transferred to node ${this.leadTransferee}; retry on the new leader`);
     }
+    if (this.#leaving) {
+      throw new ProposalDroppedError('this leader is leaving the configuration; retry on the next leader');
+    }
     return this.#appendOwn(type, data);
+  }
+
+  /**
+   * Appends a membership change. Only one may be in flight: the next is refused until this one is
+   * applied.
+   * @throws NotLeaderError; ProposalDroppedError (or its subclass ConfChangeError) saying why not now.
+   */
+  proposeConfChange(change: ConfChange): Entry {
+    if (this.role !== Role.Leader) throw new NotLeaderError(this.lead);
+    if (this.#pendingConfIndex > this.log.applied) {
+      throw new ProposalDroppedError(
+        `membership change at index ${this.#pendingConfIndex} is not applied yet; propose the next one after it`,
+      );
+    }
+    const next = applyConfChange(this.conf, change);
+    const entry = this.propose(encodeConfChange(change), EntryType.ConfChange);
+    this.#pendingConfIndex = entry.index;
+    // Entries after its own removal would make this leader's log longer than its successors',
+    // and they may then need its vote (see #handOffLeadership).
+    this.#leaving = !isJoint(next) && !next.voters.includes(this.id);
+    return entry;
+  }
+
+  /**
+   * The runtime applied `entries`: membership changes among them take effect now (as in etcd,
+   * a configuration is used once applied). Every replica applies the same entries in the same
+   * order, so one that cannot apply a change skips it identically everywhere.
+   */
+  appliedTo(entries: readonly Entry[]): void {
+    for (const entry of entries) {
+      this.log.applied = Math.max(this.log.applied, entry.index);
+      if (entry.type !== EntryType.ConfChange) continue;
+      let next: ConfState;
+      try {
+        next = applyConfChange(this.conf, decodeConfChange(entry.data));
+      } catch (error) {
+        if (error instanceof ConfChangeError || (error as Error).name === 'CodecError') continue;
+        throw error;
+      }
+      this.#switchToConf(next);
+    }
+  }
+
+  #switchToConf(conf: ConfState): void {
+    this.conf = conf;
+    if (this.role !== Role.Leader) return;
+    const members = allMembers(conf);
+    for (const id of this.progress.keys()) if (!members.includes(id)) this.progress.delete(id);
+    for (const id of members) {
+      if (!this.progress.has(id)) this.progress.set(id, new Progress(this.log.lastIndex + 1, this.settings.maxInflight));
+      if (id !== this.id) this.#appendDue.add(id);
+    }
+    if (!allVoters(conf).includes(this.id)) {
+      this.#handOffLeadership();
+      return;
+    }
+    if (this.leadTransferee !== NONE && !members.includes(this.leadTransferee)) this.leadTransferee = NONE;
+    // The change that would have removed this leader was skipped as invalid: it stays.
+    if (this.#pendingConfIndex <= this.log.applied) this.#leaving = false;
+    if (this.#maybeCommit()) this.#commitDue = true;
+    if (isJoint(conf) && conf.autoLeave) {
+      this.#pendingConfIndex = this.#appendOwn(EntryType.ConfChange, encodeConfChange(LEAVE_JOINT)).index;
+      this.#leaving = !conf.voters.includes(this.id);
+    }
+  }
+
+  /**
+   * This leader was removed (or demoted). It keeps replicating, without counting itself, until
+   * the most caught-up voter holds its whole log, then tells that voter to campaign at once and
+   * steps down. Stepping down at once instead can deadlock the cluster: the remaining voters may
+   * not have learned that the change committed, still count this node as a voter, and this node,
+   * whose log is longer than theirs, would refuse them its vote.
+   */
+  #handOffLeadership(): void {
+    let successor: NodeId = NONE;
+    let best = -1;
+    for (const id of allVoters(this.conf)) {
+      const match = this.progress.get(id)?.match ?? 0;
+      if (match > best) [successor, best] = [id, match];
+    }
+    if (successor === NONE) {
+      this.becomeFollower(this.term, NONE);
+      return;
+    }
+    this.leadTransferee = successor;
+    this.#electionElapsed = 0;
+    if (best === this.log.lastIndex) this.#sendTimeoutNow(successor);
+    else this.#sendAppend(successor, true);
+  }
+
+  /** Tells `to` to campaign now; a leader that is no longer a voter then steps down. */
+  #sendTimeoutNow(to: NodeId): void {
+    this.#send({ type: MessageType.TimeoutNow, to });
+    if (!this.promotable) this.becomeFollower(this.term, NONE);
   }
 
   /** Asks for a linearizable read point (ReadIndex); the answer arrives as a ReadState. */
@@ -134,7 +241,7 @@ export class Raft {
     this.leadTransferee = to;
     this.#electionElapsed = 0;
     const pr = this.progress.get(to)!;
-    if (pr.match === this.log.lastIndex) this.#send({ type: MessageType.TimeoutNow, to });
+    if (pr.match === this.log.lastIndex) this.#sendTimeoutNow(to);
     else this.#sendAppend(to, true);
   }
 
@@ -231,7 +338,8 @@ export class Raft {
     this.#electionElapsed++;
     if (this.#electionElapsed >= this.settings.electionTicks) {
       this.#electionElapsed = 0;
-      if (this.settings.checkQuorum && !this.#quorumRecentlyActive()) {
+      // A removed leader whose hand-off did not finish in time steps down anyway.
+      if ((this.settings.checkQuorum && !this.#quorumRecentlyActive()) || !this.promotable) {
         this.becomeFollower(this.term, NONE);
         return;
       }
@@ -259,9 +367,10 @@ export class Raft {
   }
 
   #hasUnappliedConfChange(): boolean {
-    if (this.log.committed <= this.log.applied) return false;
+    const from = Math.max(this.log.applied, this.log.snapshotIndex) + 1;
+    if (from > this.log.committed) return false;
     return this.log
-      .slice(this.log.applied + 1, this.log.committed + 1)
+      .slice(from, this.log.committed + 1)
       .some((entry) => entry.type === EntryType.ConfChange);
   }
 
@@ -351,6 +460,7 @@ export class Raft {
     this.progress.clear();
     this.#appendDue.clear();
     this.#commitDue = false;
+    this.#leaving = false;
     this.#readOnly.clear();
     this.#readsAwaitingCommit = [];
   }
@@ -395,6 +505,8 @@ export class Raft {
     }
     // Commit an entry of the new term: only that commits the entries of earlier terms (Figure 8).
     this.#appendOwn(EntryType.Normal, EMPTY);
+    // A membership change may sit uncommitted in the log: allow no new one before it is applied.
+    this.#pendingConfIndex = this.log.lastIndex;
   }
 
   // ── Replication ───────────────────────────────────────────────────────────────────────────
@@ -488,9 +600,7 @@ export class Raft {
     if (this.#maybeCommit()) this.#commitDue = true;
     else if (wasPaused) this.#appendDue.add(m.from);
     if (pr.match < this.log.lastIndex) this.#appendDue.add(m.from);
-    if (m.from === this.leadTransferee && pr.match === this.log.lastIndex) {
-      this.#send({ type: MessageType.TimeoutNow, to: m.from });
-    }
+    if (m.from === this.leadTransferee && pr.match === this.log.lastIndex) this.#sendTimeoutNow(m.from);
   }
 
   #handleHeartbeatResponse(m: Message): void {
