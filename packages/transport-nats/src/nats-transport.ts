@@ -30,19 +30,22 @@ function describe(error: unknown): string {
 
 /**
  * Drains a connection the transport opened, so what was published before `close()` still goes
- * out, then closes it. Draining needs a live link; if there is none, or it dies meanwhile (drain
- * rejects), the connection is closed anyway.
+ * out, then closes it. Draining needs a live link that answers: without one, when draining fails,
+ * or when it takes longer than `timeoutMs` (a hung server), the connection is closed anyway.
  */
-async function closeOwnedConnection(connection: NatsConnection, connected: boolean): Promise<void> {
+async function closeOwnedConnection(connection: NatsConnection, connected: boolean, timeoutMs: number): Promise<void> {
   if (connected) {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
     try {
-      await connection.drain();
-      return;
+      await Promise.race([connection.drain(), timedOut]);
     } catch {
-      // fall through to close
+      // closed below
+    } finally {
+      clearTimeout(timer);
     }
   }
-  await connection.close();
+  if (!connection.isClosed()) await connection.close();
 }
 
 /** Connection state that exists between `start` and `close`. */
@@ -252,7 +255,7 @@ export class NatsTransport implements Transport {
     const connected = live.watch.connected;
     live.watch.stop();
     if (live.owned) {
-      await closeOwnedConnection(live.connection, connected);
+      await closeOwnedConnection(live.connection, connected, this.#options.drainTimeoutMs);
     } else {
       for (const subscription of live.subscriptions) subscription.unsubscribe();
     }

@@ -45,6 +45,12 @@ export interface NatsTransportOptions {
   readonly maxReassemblyBytes?: number;
   /** A chunked message whose next chunk takes longer than this is abandoned. Default 10 s. */
   readonly reassemblyTimeoutMs?: number;
+  /**
+   * How long `close()` lets a connection the transport opened drain (send what is buffered, end
+   * its subscriptions) before closing it anyway: a server that hangs must not hold `close()` up.
+   * Default 2 s.
+   */
+  readonly drainTimeoutMs?: number;
   /** Told about dropped and malformed frames and connection changes. Default: silent. */
   readonly logger?: NatsTransportLogger;
 }
@@ -99,6 +105,7 @@ export function resolveOptions(options: NatsTransportOptions): ResolvedOptions {
     maxMessageBytes,
     maxReassemblyBytes,
     reassemblyTimeoutMs: positiveInteger('reassemblyTimeoutMs', options.reassemblyTimeoutMs ?? 10_000),
+    drainTimeoutMs: positiveInteger('drainTimeoutMs', options.drainTimeoutMs ?? 2_000),
     logger: options.logger,
   };
 }

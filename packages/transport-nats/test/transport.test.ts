@@ -171,6 +171,7 @@ describe('NatsTransport on one server', () => {
     expect(() => transport(1, { cluster: 'a.b' })).toThrow(/cluster "a.b" cannot be used in a NATS subject/);
     expect(() => transport(1, { subjectPrefix: 'raft.*' })).toThrow(/subjectPrefix/);
     expect(() => transport(1, { maxMessageBytes: 10, maxReassemblyBytes: 5 })).toThrow(/maxReassemblyBytes/);
+    expect(() => transport(1, { drainTimeoutMs: 0 })).toThrow(/drainTimeoutMs must be a positive integer/);
     expect(() => transport(1, { peers: [2, 1.5] })).toThrow(/each id in peers must be a positive integer, got 1.5/);
   });
 
@@ -195,6 +196,22 @@ describe('NatsTransport on one server', () => {
         one.send(appendEntries(1, 2));
         return inbox.messages[0];
       }, wait);
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('closes after drainTimeoutMs when its server hangs instead of waiting for it', async () => {
+    const own = await NatsServer.start();
+    try {
+      const one = transport(1, { connection: { servers: own.url }, drainTimeoutMs: 100 });
+      await one.start(() => {});
+      expect(one.send(appendEntries(1, 2))).toBe(true);
+      own.freeze();
+      // Without the timeout, draining would wait for the frozen server (minutes, until the
+      // client's ping check gives up) and the test would time out.
+      await one.close();
+      expect(one.connection?.isClosed()).toBe(true);
     } finally {
       await own.stop();
     }

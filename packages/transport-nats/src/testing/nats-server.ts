@@ -49,6 +49,7 @@ export class NatsServer {
   #child: ChildProcess | undefined;
   #ports: NatsServerPorts | undefined;
   #routes: readonly number[];
+  #frozen = false;
 
   private constructor(
     private readonly binary: string,
@@ -113,6 +114,23 @@ export class NatsServer {
     await this.terminate('SIGKILL');
   }
 
+  /**
+   * Suspends the process (SIGSTOP): its sockets stay open but it answers nothing, like a server
+   * that hangs or sits behind a dead network path. {@link NatsServer.thaw} resumes it.
+   */
+  freeze(): void {
+    if (!this.running) throw new Error(`nats-server ${this.name} is not running; there is nothing to freeze`);
+    this.#child?.kill('SIGSTOP');
+    this.#frozen = true;
+  }
+
+  /** Resumes a process suspended by {@link NatsServer.freeze}. */
+  thaw(): void {
+    if (!this.#frozen) return;
+    this.#child?.kill('SIGCONT');
+    this.#frozen = false;
+  }
+
   /** Starts the server again on the same ports, after {@link NatsServer.kill} or a stop. */
   async restart(): Promise<void> {
     if (this.running) throw new Error(`nats-server ${this.name} is still running; kill() it before restart()`);
@@ -129,6 +147,8 @@ export class NatsServer {
     const child = this.#child;
     if (child === undefined || !this.running) return;
     const exited = once(child, 'exit');
+    // A suspended process would not act on SIGTERM until resumed.
+    this.thaw();
     child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     await exited;
