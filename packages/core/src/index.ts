@@ -13,3 +13,4 @@ export * from './adapters/transport.js';
 export * from './status.js';
 export { RawNode } from './raw-node.js';
 export { ConfChangeError } from './confchange/changer.js';
+export { StoredLog } from './adapters/stored-log.js';

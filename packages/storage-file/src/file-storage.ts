@@ -1,10 +1,10 @@
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Entry, HardState, PersistedState, SnapshotMeta, Storage, StoredSnapshot } from '@raft/core';
+import { StoredLog } from '@raft/core';
 import { StorageCorruptionError } from './errors.js';
 import { classify, isTempFile } from './layout.js';
 import { DirectoryLock } from './lock.js';
-import { MemoryLog } from './memory-log.js';
 import { encodeReset, encodeSave } from './records.js';
 import { SnapshotStore } from './snapshot-store.js';
 import { recoverWal, type RecoveredWal, type TornTail } from './wal-recovery.js';
@@ -25,7 +25,7 @@ const NEW_HARD_STATE: HardState = { term: 0, vote: 0, commit: 0 };
 
 /** Everything that exists only between `load()` and `close()`. */
 interface Loaded {
-  readonly log: MemoryLog;
+  readonly log: StoredLog;
   readonly wal: WalWriter;
   readonly snapshots: SnapshotStore;
   hardState: HardState;
@@ -86,7 +86,7 @@ export class FileStorage implements Storage {
     if (!recovered && snapshots.meta) {
       throw new StorageCorruptionError(this.dir, undefined, 'a snapshot exists but no write-ahead log segment (*.wal): the log and hard state are missing');
     }
-    const fitted = recovered ? afterSnapshot(recovered, snapshots.meta) : { log: new MemoryLog(0, 0, []), discarded: false };
+    const fitted = recovered ? afterSnapshot(recovered, snapshots.meta) : { log: new StoredLog(0, 0, []), discarded: false };
     const { log } = fitted;
     const hardState = recovered?.hardState ?? NEW_HARD_STATE;
     const at = { lastIndex: log.lastIndex, hardState };
@@ -235,7 +235,7 @@ function checkNotOlder(meta: SnapshotMeta, current: number): void {
  *
  * @throws StorageCorruptionError if the log starts after the snapshot ends (segments missing).
  */
-function afterSnapshot(wal: RecoveredWal, snapshot: SnapshotMeta | undefined): { log: MemoryLog; discarded: boolean } {
+function afterSnapshot(wal: RecoveredWal, snapshot: SnapshotMeta | undefined): { log: StoredLog; discarded: boolean } {
   const index = snapshot?.index ?? 0;
   const term = snapshot?.term ?? 0;
   if (wal.base > index) {
@@ -248,5 +248,5 @@ function afterSnapshot(wal: RecoveredWal, snapshot: SnapshotMeta | undefined): {
   }
   const atSnapshot = wal.entries[index - wal.base - 1];
   const keep = index === wal.base || (atSnapshot !== undefined && atSnapshot.term === term);
-  return { log: new MemoryLog(index, term, keep ? wal.entries.slice(index - wal.base) : []), discarded: !keep };
+  return { log: new StoredLog(index, term, keep ? wal.entries.slice(index - wal.base) : []), discarded: !keep };
 }

@@ -1,11 +1,14 @@
-import { CompactedError, type Entry } from '@raft/core';
+import type { Entry } from '../types.js';
+import { CompactedError } from './storage.js';
 
 /**
- * The entries after the snapshot, kept in memory so that `entries()` and `term()` never touch the
- * disk (Raft reads the recent log constantly while replicating). Memory is bounded by how often
- * the application snapshots and compacts.
+ * The bookkeeping every {@link Storage} adapter needs for the entries after its snapshot, with the
+ * contract's errors built in: `CompactedError` below the snapshot, `RangeError` past the end,
+ * conflicting suffixes replaced, compaction and snapshot installs. An adapter keeps one in memory
+ * so that `entries()` and `term()` never touch its medium, and writes durably around it.
+ * Memory is bounded by how often the application snapshots and compacts.
  */
-export class MemoryLog {
+export class StoredLog {
   constructor(
     /** Index just before `entries[0]`: the snapshot index, or 0. */
     private base: number,
