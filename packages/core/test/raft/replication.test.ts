@@ -80,6 +80,30 @@ describe('log replication (§5.3)', () => {
     expect(c.sentOf(MessageType.App, 1, 3).length).toBeLessThanOrEqual(3);
   });
 
+  it('Figure 7: the leader of term 8 brings every possible follower log in line with its own', () => {
+    const leader = [1, 1, 1, 4, 4, 5, 5, 6, 6, 6];
+    const c = new Cluster({
+      ids: [1, 2, 3, 4, 5, 6, 7],
+      logs: {
+        1: leader,
+        2: [1, 1, 1, 4, 4, 5, 5, 6, 6], // (a) missing an entry
+        3: [1, 1, 1, 4], // (b) missing many
+        4: [1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 6], // (c) an extra uncommitted entry
+        5: [1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 7, 7], // (d) extra entries of a later term
+        6: [1, 1, 1, 4, 4, 4, 4], // (e) missing entries, extra ones of term 4
+        7: [1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3], // (f) a leader of terms 2 and 3 that never replicated
+      },
+      terms: { 1: 7 },
+    });
+    c.elect(1);
+    expect(c.status(1).term).toBe(8);
+    for (const id of [2, 3, 4, 5, 6, 7]) {
+      expect(c.persistedTerms(id)).toEqual([...leader, 8]);
+      expect(c.sentOf(MessageType.App, 1, id).length).toBeLessThanOrEqual(4);
+    }
+    expect(c.status(1).commit).toBe(11);
+  });
+
   it('a follower advances its commit from leaderCommit only up to the last entry the message proved', () => {
     const c = new Cluster({ logs: { 2: [1, 1, 1, 1, 1, 1, 1, 1] } });
     // The leader has committed 8 of its own, but this message only proves entries up to 5 match.

@@ -43,6 +43,8 @@ export interface ClusterOptions {
   readonly seed?: number;
   /** Initial logs by node, as the terms of entries 1, 2, …; the hard state term is the last term. */
   readonly logs?: Readonly<Record<NodeId, readonly number[]>>;
+  /** Initial current terms by node, where later than the last log term. */
+  readonly terms?: Readonly<Record<NodeId, number>>;
 }
 
 /**
@@ -82,7 +84,7 @@ export class Cluster {
     this.#seed = options.seed ?? 1;
     for (const id of this.ids) {
       const terms = options.logs?.[id] ?? [];
-      const term = terms.length === 0 ? 0 : terms[terms.length - 1]!;
+      const term = options.terms?.[id] ?? (terms.length === 0 ? 0 : terms[terms.length - 1]!);
       this.#disks.set(id, { hardState: { term, vote: 0, commit: 0 }, snapshot: undefined, entries: entriesWithTerms(terms) });
       this.#start(id);
     }
