@@ -6,14 +6,27 @@ export function isNatsConnection(value: NodeConnectionOptions | NatsConnection):
 }
 
 /**
- * Connects with `options`, turning a failure into an error that says where it tried and what to
- * check. Unless the options say otherwise the client never stops reconnecting: a Raft node lives
- * longer than any one NATS outage, and the client's default (give up after 10 attempts per server)
- * would silently cut it off for good.
+ * Where the transport's connection defaults differ from the client's, and why. A Raft node lives
+ * longer than any one NATS outage, and elections time out in about a second, so the client must
+ * never stop reconnecting (its default gives up after 10 attempts per server and would silently
+ * cut the node off for good) and must leave a server that hangs in seconds, not minutes (its
+ * defaults notice a dead server after two unanswered pings two minutes apart, and give each
+ * connection attempt 20 s — and its first reconnect attempt goes to the same server).
+ */
+export const CONNECTION_DEFAULTS = {
+  maxReconnectAttempts: -1,
+  pingInterval: 5_000,
+  maxPingOut: 2,
+  timeout: 5_000,
+} as const satisfies NodeConnectionOptions;
+
+/**
+ * Connects with `options` over {@link CONNECTION_DEFAULTS}, turning a failure into an error that
+ * says where it tried and what to check.
  */
 export async function openConnection(options: NodeConnectionOptions): Promise<NatsConnection> {
   try {
-    return await connect({ maxReconnectAttempts: -1, ...options });
+    return await connect({ ...CONNECTION_DEFAULTS, ...options });
   } catch (error) {
     const servers = [options.servers ?? '127.0.0.1:4222'].flat().join(', ');
     const reason = error instanceof Error ? error.message : String(error);

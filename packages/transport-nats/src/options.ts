@@ -16,18 +16,19 @@ export interface NatsTransportOptions {
    */
   readonly cluster: string;
   /**
-   * How to reach NATS: connection options passed as they are to `connect` of
-   * `@nats-io/transport-node` (servers, credentials/authenticator, TLS, reconnect settings), in
-   * which case the transport owns the connection and closes it; or an open connection, which the
-   * transport only subscribes on and leaves open on close.
+   * How to reach NATS: options for `connect` of `@nats-io/transport-node` (servers,
+   * credentials/authenticator, TLS, reconnect settings), in which case the transport owns the
+   * connection and closes it; or an open connection, which the transport only subscribes on and
+   * leaves open on close.
    *
-   * For failover, list several servers of the NATS cluster and keep reconnecting on (the client
-   * default); `maxReconnectAttempts: -1` never gives up.
+   * For failover, list several servers of the NATS cluster. Options you leave out default to
+   * reconnecting forever and to leaving a hung server within seconds (the README lists these
+   * defaults); an open connection is used as it was configured.
    */
   readonly connection: NodeConnectionOptions | NatsConnection;
   /**
    * The ids of the nodes this node sends to; `send` refuses any other id at once (returns
-   * `false`). Follow membership changes with {@link NatsTransport.setPeers}. Default: every
+   * `false`). Follow membership changes with the transport's `setPeers`. Default: every
    * positive id, since NATS routes by id alone and needs no address — a message to an id no node
    * serves is then discarded by the server instead.
    */

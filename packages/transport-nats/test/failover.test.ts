@@ -12,12 +12,17 @@ afterAll(async () => {
   await cluster.stop();
 });
 
-/** A transport that prefers the servers in the order given (no shuffling), so tests know where it is. */
+/**
+ * A transport that prefers the servers in the order given (no shuffling), so tests know where it
+ * is. It pings its server every 200 ms and gives up on it after two unanswered pings, and gives a
+ * connection attempt 500 ms (the client's first reconnect attempt goes to the same server), so a
+ * hung server is left within the test's deadline.
+ */
 async function startOn(id: number, servers: string[], inbox: Inbox): Promise<NatsTransport> {
   const transport = new NatsTransport({
     id,
     cluster: 'failover',
-    connection: { servers, noRandomize: true, reconnectTimeWait: 100, reconnectJitter: 0 },
+    connection: { servers, noRandomize: true, reconnectTimeWait: 100, reconnectJitter: 0, pingInterval: 200, maxPingOut: 2, timeout: 500 },
   });
   await transport.start(inbox.handler);
   return transport;
@@ -57,6 +62,32 @@ describe('NatsTransport across a three-server NATS cluster', () => {
       await deliverEventually(one, 2, inboxTwo, 30, 100_000);
       expect(inboxTwo.find((message) => message.index === 30)).toEqual(appendEntries(1, 2, patternBytes(100_000), 30));
     } finally {
+      await one.close();
+      await two.close();
+      await cluster.restart(0);
+    }
+  });
+
+  it('moves off a server that hangs with its sockets open, and keeps delivering', async () => {
+    const [a, b, c] = cluster.urls as [string, string, string];
+    const inboxOne = new Inbox();
+    const inboxTwo = new Inbox();
+    const one = await startOn(1, [b, c, a], inboxOne);
+    const two = await startOn(2, [c, a, b], inboxTwo);
+    try {
+      expect(portOf(one)).toBe(cluster.server(1).ports.client);
+      await deliverEventually(one, 2, inboxTwo, 40);
+
+      cluster.server(1).freeze();
+      await waitUntil('node 1 to give up on the hung server', () => (portOf(one) !== cluster.server(1).ports.client ? true : undefined), {
+        timeoutMs: 15_000,
+      });
+
+      await deliverEventually(one, 2, inboxTwo, 50);
+      await deliverEventually(two, 1, inboxOne, 51);
+      await deliverEventually(one, 2, inboxTwo, 60, 100_000);
+    } finally {
+      cluster.server(1).thaw();
       await one.close();
       await two.close();
     }
