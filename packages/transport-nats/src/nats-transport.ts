@@ -63,10 +63,11 @@ interface Live {
  * Node `n` of cluster `c` receives on `<prefix>.c.n`; a sender needs nothing but the peer's id.
  * Frames are the `@raft/core/codec` encoding; one larger than the connected server's max_payload
  * is split into chunks on `<prefix>.c.n.chunk` and reassembled by the receiver within bounded
- * memory. `send` never blocks: it drops while the client is disconnected or more than
- * `maxOutstandingBytes` are still on their way to the server. When the server the client is on
- * dies, the NATS client reconnects to another server of the cluster and re-subscribes, and
- * messages flow again; those published in between are lost, which Raft tolerates.
+ * memory. `send` never blocks: it drops for an id outside `peers`, while the client is
+ * disconnected, or while more than `maxOutstandingBytes` are still on their way to the server.
+ * When the server the client is on dies or hangs, the NATS client reconnects to another server of
+ * the cluster and re-subscribes, and messages flow again; those published in between are lost,
+ * which Raft tolerates.
  */
 export class NatsTransport implements Transport {
   readonly #options: ResolvedOptions;
