@@ -4,6 +4,7 @@ import {
   RawNode,
   Role,
   seededRandom,
+  type ConfChange,
   type ConfState,
   type Entry,
   type HardState,
@@ -17,6 +18,7 @@ import { Mailbox, TICK } from './mailbox.js';
 import type { ResolvedOptions } from './options.js';
 import { ProposalTracker } from './proposals.js';
 import { ReadTracker } from './reads.js';
+import { installSnapshot, restoreSnapshot, takeSnapshot, withSnapshotData } from './snapshots.js';
 
 /** What the driver tells its {@link RaftNode} about. */
 export interface DriverHooks {
@@ -33,6 +35,8 @@ export interface DriverView {
   readonly leader: NodeId;
   readonly commit: number;
   readonly applied: number;
+  /** The cluster configuration as of the applied index. */
+  readonly conf: ConfState;
 }
 
 /** An action on the core requested from outside the loop, run between two Readies. */
@@ -62,6 +66,12 @@ export class Driver<R> {
   private readonly core: RawNode;
   private controls: Control[] = [];
   private readonly unreachable = new Set<NodeId>();
+  /** Snapshots sent (true) or not (false) since the last turn, to report to the core. */
+  private readonly snapshotsSent = new Map<NodeId, boolean>();
+  /** Index of the latest snapshot, local or installed. */
+  private snapshotIndex: number;
+  /** Term of the entry at `applied`. */
+  private appliedTerm: number;
   /** A commit-only hard state the core did not ask to sync: written with the next save. */
   private unsyncedHardState: HardState | undefined;
   private stopping = false;
@@ -70,6 +80,9 @@ export class Driver<R> {
   private leader: NodeId = 0;
   private commit = 0;
   private applied: number;
+  /** Ticks since unconfirmed reads were last asked again. */
+  private ticksSinceReadRetry = 0;
+  private conf: ConfState;
 
   constructor(
     private readonly options: ResolvedOptions<R>,
@@ -99,12 +112,15 @@ export class Driver<R> {
     );
     // Entries up to the snapshot are in the state machine's snapshot; the rest will be replayed.
     this.applied = persisted.snapshot?.index ?? 0;
+    this.appliedTerm = persisted.snapshot?.term ?? 0;
+    this.snapshotIndex = this.applied;
+    this.conf = this.core.status().conf;
     this.observeCore();
   }
 
   /** The latest role, term, leader, commit and applied index. */
   get state(): DriverView {
-    return { role: this.role, term: this.term, leader: this.leader, commit: this.commit, applied: this.applied };
+    return { role: this.role, term: this.term, leader: this.leader, commit: this.commit, applied: this.applied, conf: this.conf };
   }
 
   /** Transport handler: queue a message for the core. */
@@ -122,6 +138,14 @@ export class Driver<R> {
     const result = this.reads.submit(performance.now());
     this.mailbox.wake();
     return result;
+  }
+
+  /**
+   * Proposes a membership change; resolves once it is applied here (it is then in force on this
+   * node). Rejects like a proposal: definite failures when refused, an unknown outcome on timeout.
+   */
+  changeMembership(change: ConfChange): Promise<void> {
+    return this.control((core) => this.proposals.track(core.proposeConfChange(change), performance.now())).then(() => undefined);
   }
 
   /** Runs `action` on the core between two Readies; resolves with its result. */
@@ -149,6 +173,7 @@ export class Driver<R> {
         await this.handle(ready);
         this.core.advance(ready);
         this.reads.release(this.applied);
+        await this.maybeSnapshot();
         this.observeCore();
       }
     } finally {
@@ -188,6 +213,7 @@ export class Driver<R> {
       if (arrival === TICK) {
         this.core.tick();
         ticked = true;
+        this.ticksSinceReadRetry++;
       } else {
         this.core.step(arrival);
       }
@@ -196,9 +222,16 @@ export class Driver<R> {
     if (ticked) {
       this.proposals.expire(now);
       this.reads.expire(now);
+      // A read request lost with a message or a leader change is asked again after an election timeout.
+      if (this.ticksSinceReadRetry >= this.options.electionTicks) {
+        this.ticksSinceReadRetry = 0;
+        this.reads.retryUnconfirmed();
+      }
     }
     for (const peer of this.unreachable) this.core.reportUnreachable(peer);
     this.unreachable.clear();
+    for (const [peer, sent] of this.snapshotsSent) this.core.reportSnapshot(peer, sent);
+    this.snapshotsSent.clear();
     const controls = this.controls;
     if (controls.length > 0) {
       this.controls = [];
@@ -225,12 +258,7 @@ export class Driver<R> {
 
   /** Handles one Ready in the order `ready.ts` prescribes. */
   private async handle(ready: Ready): Promise<void> {
-    if (ready.snapshot !== undefined) {
-      throw new NodeFailedError(
-        `received a snapshot (index ${ready.snapshot.meta.index}) from the leader, but this version of ` +
-          '@raft/log cannot install snapshots yet; do not compact the log of a cluster run by it',
-      );
-    }
+    if (ready.snapshot !== undefined) await this.write(() => installSnapshot(this.options.storage, ready.snapshot!));
     // A leader may replicate its new entries while writing them itself (Raft thesis §10.2.1): they
     // count towards commitment on the leader only after `advance`, i.e. once they are durable here.
     const sendAppendsEarly = this.role === Role.Leader;
@@ -239,7 +267,15 @@ export class Driver<R> {
     }
     await this.persist(ready);
     for (const message of ready.messages) {
-      if (!(sendAppendsEarly && message.type === MessageType.App)) this.send(message);
+      if (sendAppendsEarly && message.type === MessageType.App) continue;
+      if (message.type === MessageType.Snap) await this.sendSnapshot(message);
+      else this.send(message);
+    }
+    if (ready.snapshot !== undefined) {
+      await restoreSnapshot(this.options.stateMachine, ready.snapshot);
+      this.applied = ready.snapshot.meta.index;
+      this.appliedTerm = ready.snapshot.meta.term;
+      this.snapshotIndex = this.applied;
     }
     if (ready.committedEntries.length > 0) await this.apply(ready.committedEntries);
     for (const state of ready.readStates) this.reads.confirm(state);
@@ -259,9 +295,14 @@ export class Driver<R> {
     await this.save(hasEntries ? { entries: ready.entries, hardState } : { hardState });
   }
 
-  private async save(update: { entries?: readonly Entry[]; hardState?: HardState | undefined }): Promise<void> {
+  private save(update: { entries?: readonly Entry[]; hardState?: HardState | undefined }): Promise<void> {
+    return this.write(() => this.options.storage.save(update));
+  }
+
+  /** Runs a storage write; a failure stops the node (see NodeFailedError). */
+  private async write(operation: () => Promise<void>): Promise<void> {
     try {
-      await this.options.storage.save(update);
+      await operation();
     } catch (error) {
       throw new NodeFailedError(
         'a storage write failed, so the node stopped rather than continue with a log it cannot trust ' +
@@ -291,9 +332,32 @@ export class Driver<R> {
         }
       }
       this.applied = entry.index;
+      this.appliedTerm = entry.term;
       this.hooks.committed(entry);
       this.proposals.committed(entry, result);
     }
+  }
+
+  /** Fills in the snapshot's bytes from storage, sends it, and tells the core whether it went. */
+  private async sendSnapshot(message: Message): Promise<void> {
+    const sent = this.options.transport.send(await withSnapshotData(this.options.storage, message));
+    this.snapshotsSent.set(message.to, sent);
+    this.mailbox.wake();
+  }
+
+  /**
+   * Snapshots the state machine once `snapshotEntries` were applied since the last snapshot, then
+   * compacts the log behind it (in the core's memory and in storage).
+   */
+  private async maybeSnapshot(): Promise<void> {
+    const every = this.options.snapshotEntries;
+    if (every === 0 || this.applied - this.snapshotIndex < every) return;
+    const meta = { index: this.applied, term: this.appliedTerm, conf: this.core.status().conf };
+    const { storage, stateMachine } = this.options;
+    await this.write(() => takeSnapshot(storage, stateMachine, meta));
+    this.core.compact(meta);
+    await this.write(() => storage.compact(meta.index));
+    this.snapshotIndex = meta.index;
   }
 
   private send(message: Message): void {
@@ -310,6 +374,7 @@ export class Driver<R> {
     this.term = status.term;
     this.leader = status.leader;
     this.commit = status.commit;
+    this.conf = status.conf;
     this.hooks.progressed(this.state);
   }
 }

@@ -1,6 +1,11 @@
 import {
+  ConfChangeTransition,
+  ConfChangeType,
+  EMPTY,
   NotLeaderError,
   ProposalDroppedError,
+  type ConfChange,
+  type ConfChangeSingle,
   Role,
   type Entry,
   type NodeId,
@@ -8,6 +13,7 @@ import {
 import { BehaviorSubject, Subject, distinctUntilChanged, filter, firstValueFrom, map, throwError, timeout, type Observable } from 'rxjs';
 import { Driver, type DriverView } from './driver.js';
 import { LeadershipTransferError, NodeFailedError, NodeStoppedError } from './errors.js';
+import { restoreFromStorage } from './snapshots.js';
 import { resolveOptions, type RaftNodeOptions, type ResolvedOptions } from './options.js';
 import { sameStatus, type Lifecycle, type RaftStatus } from './status.js';
 
@@ -91,6 +97,7 @@ export class RaftNode<R = unknown> {
       leader: 0,
       commit: 0,
       applied: 0,
+      conf: { voters: this.options.voters, learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false },
     });
     this.committed$ = this.committed.asObservable();
     this.status$ = this.status.asObservable();
@@ -160,6 +167,38 @@ export class RaftNode<R = unknown> {
   }
 
   /**
+   * Changes the cluster's membership (on the leader); resolves once the change is applied on this
+   * node, when the new configuration is in force here. One change at a time: a second one is
+   * refused with `ProposalDroppedError` until the first is applied. With the `Auto` transition a
+   * single voter change applies directly and larger ones pass through a joint configuration that
+   * is left automatically (Raft thesis §4.3).
+   *
+   * Rejects like {@link RaftNode.propose}: `NotLeaderError`, `ProposalDroppedError` (or its
+   * subclass `ConfChangeError`, saying why the change is not valid now), {@link NodeStoppedError}
+   * are definite; {@link OutcomeUnknownError} means it may still take effect.
+   */
+  async changeMembership(change: ConfChange): Promise<void> {
+    const driver = this.running();
+    if (driver === undefined) throw new NodeStoppedError();
+    await driver.changeMembership(change);
+  }
+
+  /** Adds `id` as a voter, or promotes the learner `id`. See {@link RaftNode.changeMembership}. */
+  addVoter(id: NodeId): Promise<void> {
+    return this.changeMembership(single({ type: ConfChangeType.AddVoter, node: id }));
+  }
+
+  /** Adds `id` as a learner: it receives the log but does not vote. See {@link RaftNode.changeMembership}. */
+  addLearner(id: NodeId): Promise<void> {
+    return this.changeMembership(single({ type: ConfChangeType.AddLearner, node: id }));
+  }
+
+  /** Removes voter or learner `id` (a removed leader steps down). See {@link RaftNode.changeMembership}. */
+  removeNode(id: NodeId): Promise<void> {
+    return this.changeMembership(single({ type: ConfChangeType.RemoveNode, node: id }));
+  }
+
+  /**
    * Hands leadership to `to`, which the leader first brings up to date; new proposals are refused
    * meanwhile. Resolves once this node sees `to` lead.
    *
@@ -215,6 +254,7 @@ export class RaftNode<R = unknown> {
     let driver: Driver<R>;
     try {
       const persisted = await storage.load();
+      await restoreFromStorage(storage, this.options.stateMachine, persisted);
       driver = new Driver(this.options, persisted, {
         committed: (entry) => this.committed.next(entry),
         progressed: (state) => this.publish(state),
@@ -272,6 +312,10 @@ export class RaftNode<R = unknown> {
     const next: RaftStatus = { id: this.id, lifecycle: this.lifecycle, ...state };
     if (!sameStatus(next, this.status.value)) this.status.next(next);
   }
+}
+
+function single(change: ConfChangeSingle): ConfChange {
+  return { transition: ConfChangeTransition.Auto, changes: [change], context: EMPTY };
 }
 
 /**

@@ -18,6 +18,12 @@ export interface RaftNodeOptions<R = unknown> {
    * holds no configuration of its own (a new cluster); every node must be given the same set.
    */
   readonly peers: readonly NodeId[];
+  /**
+   * This node joins a running cluster instead of founding one: it starts outside the
+   * configuration (it never campaigns) and waits for the leader to add it, first as a learner
+   * (`addLearner`), then as a voter. `peers` then lists the current members. Default `false`.
+   */
+  readonly join?: boolean;
   /** The link to the other nodes. The node starts it and closes it on {@link RaftNode.stop}. */
   readonly transport: Transport;
   /** Where the log and hard state are kept. The node loads it on start and closes it on stop. */
@@ -57,6 +63,11 @@ export interface RaftNodeOptions<R = unknown> {
   /** Most AppendEntries in flight to one follower before waiting for acknowledgements. Default `256`. */
   readonly maxInflight?: number;
   /**
+   * Take a snapshot (and compact the log behind it) once this many entries were applied since the
+   * last one; needs a state machine with `snapshot` and `restore`. `0` never snapshots. Default `10000`.
+   */
+  readonly snapshotEntries?: number;
+  /**
    * Seed of the core's random generator (election timeouts). Default: a random seed from
    * `node:crypto`. Fix it only to reproduce a run; nodes of one cluster must not share a seed.
    */
@@ -64,7 +75,7 @@ export interface RaftNodeOptions<R = unknown> {
 }
 
 /** {@link RaftNodeOptions} validated, with every default filled in. */
-export type ResolvedOptions<R> = Required<Omit<RaftNodeOptions<R>, 'peers'>> & { readonly voters: readonly NodeId[] };
+export type ResolvedOptions<R> = Required<Omit<RaftNodeOptions<R>, 'peers' | 'join'>> & { readonly voters: readonly NodeId[] };
 
 /** The defaults, in one place so the documentation above and the code cannot drift apart. */
 const DEFAULTS = {
@@ -80,6 +91,7 @@ const DEFAULTS = {
   readTimeoutMs: 5_000,
   maxMessageBytes: 1024 * 1024,
   maxInflight: 256,
+  snapshotEntries: 10_000,
 } as const;
 
 /**
@@ -93,7 +105,12 @@ export function resolveOptions<R>(options: RaftNodeOptions<R>): ResolvedOptions<
     throw new RaftOptionsError('peers', `expected an array of node ids, got ${describe(options.peers)}`);
   }
   options.peers.forEach((peer, i) => positiveInteger(`peers[${i}]`, peer));
-  const voters = [...new Set([id, ...options.peers])].sort((a, b) => a - b);
+  const join = boolean('join', options.join ?? false);
+  const founders = join ? options.peers.filter((peer) => peer !== id) : [id, ...options.peers];
+  if (founders.length === 0) {
+    throw new RaftOptionsError('peers', 'a joining node needs the ids of the current members, to be added by their leader');
+  }
+  const voters = [...new Set(founders)].sort((a, b) => a - b);
 
   requireMethods('transport', options.transport, ['start', 'send', 'close']);
   requireMethods('storage', options.storage, ['load', 'save', 'close']);
@@ -141,8 +158,20 @@ export function resolveOptions<R>(options: RaftNodeOptions<R>): ResolvedOptions<
     readTimeoutMs: positiveNumber('readTimeoutMs', options.readTimeoutMs ?? DEFAULTS.readTimeoutMs),
     maxMessageBytes: positiveInteger('maxMessageBytes', options.maxMessageBytes ?? DEFAULTS.maxMessageBytes),
     maxInflight: positiveInteger('maxInflight', options.maxInflight ?? DEFAULTS.maxInflight),
+    snapshotEntries: snapshotEntries(options.snapshotEntries ?? DEFAULTS.snapshotEntries, options.stateMachine),
     seed,
   };
+}
+
+function snapshotEntries(value: unknown, stateMachine: { snapshot?: unknown; restore?: unknown }): number {
+  if (value === 0) return 0;
+  positiveInteger('snapshotEntries', value);
+  const canSnapshot = typeof stateMachine.snapshot === 'function';
+  if (canSnapshot && typeof stateMachine.restore !== 'function') {
+    throw new RaftOptionsError('stateMachine', 'has snapshot() but no restore(); a node must be able to load the snapshots it takes');
+  }
+  // Without snapshot(), the node keeps its whole log: there is nothing to compact behind.
+  return canSnapshot ? (value as number) : 0;
 }
 
 function positiveInteger(name: string, value: unknown): number {

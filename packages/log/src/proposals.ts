@@ -9,6 +9,8 @@ import {
 } from './errors.js';
 import type { LogPosition } from './state-machine.js';
 
+const EMPTY_DATA = new Uint8Array(0);
+
 /** Bounds on proposals in flight, and how long an appended one may wait. */
 export interface ProposalLimits {
   readonly maxEntries: number;
@@ -88,6 +90,28 @@ export class ProposalTracker<R> {
       }
       this.appended(proposal, position.index, position.term, now);
     }
+  }
+
+  /**
+   * Tracks an entry the core appended directly (a membership change): like a proposal, it
+   * resolves when its index commits with its term and is applied, and is rejected as superseded,
+   * timed out or stopped exactly as proposals are.
+   */
+  track(position: LogPosition, now: number): Promise<R | undefined> {
+    return new Promise<R | undefined>((resolve, reject) => {
+      this.inFlight++;
+      const proposal: Proposal<R> = {
+        data: EMPTY_DATA,
+        index: 0,
+        term: 0,
+        deadline: 0,
+        settled: false,
+        sameIndex: undefined,
+        resolve,
+        reject,
+      };
+      this.appended(proposal, position.index, position.term, now);
+    });
   }
 
   /**

@@ -59,6 +59,18 @@ export class ReadTracker {
     for (const read of batch?.reads ?? []) settle(read)?.reject(error);
   }
 
+  /**
+   * Asks again for every request not confirmed yet: a leader change or a lost message drops a
+   * request inside Raft without an answer. A late answer to the old request is then ignored.
+   * Safe for linearizability: the new read point is taken later, still within each read's call.
+   */
+  retryUnconfirmed(): void {
+    for (const batch of this.requested.values()) {
+      for (const read of batch.reads) if (!read.settled) this.queued.push(read);
+    }
+    this.requested.clear();
+  }
+
   /** The core confirmed a read index. Contexts this node does not know (expired, or another's) are ignored. */
   confirm(state: ReadState): void {
     const id = decodeContext(state.context);

@@ -34,4 +34,19 @@ export interface LogPosition {
  */
 export interface StateMachine<R = unknown> {
   apply(command: Uint8Array, position: LogPosition): R | Promise<R>;
+
+  /**
+   * Captures the whole state as it is now, for a snapshot that lets the node compact its log.
+   * The state must be captured at the call (copy it, or use a persistent structure): the returned
+   * bytes may be consumed while later entries are applied. Return one buffer or a stream of chunks.
+   * Optional: without it the node never compacts, and followers that fall behind a compaction
+   * elsewhere cannot be caught up by this node.
+   */
+  snapshot?(): Uint8Array | AsyncIterable<Uint8Array> | Promise<Uint8Array | AsyncIterable<Uint8Array>>;
+
+  /**
+   * Replaces the whole state with a snapshot's (when the node restarts from one, or a leader sends
+   * one because this node fell behind its compacted log). Required when `snapshot` is given.
+   */
+  restore?(data: AsyncIterable<Uint8Array>): void | Promise<void>;
 }

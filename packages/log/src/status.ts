@@ -1,4 +1,4 @@
-import type { NodeId, Role } from '@raft/core';
+import type { ConfState, NodeId, Role } from '@raft/core';
 
 /** Where a node is in its life. */
 export type Lifecycle =
@@ -22,6 +22,8 @@ export interface RaftStatus {
   readonly commit: number;
   /** Highest log index applied to the local state machine (and emitted on `committed$`). */
   readonly applied: number;
+  /** The cluster's configuration (voters, learners, and the outgoing voters while joint) as of `applied`. */
+  readonly conf: ConfState;
   /** Why the node failed, when `lifecycle` is `'failed'`. */
   readonly error?: Error;
 }
@@ -34,6 +36,7 @@ export function sameStatus(a: RaftStatus, b: RaftStatus): boolean {
     a.term === b.term &&
     a.leader === b.leader &&
     a.commit === b.commit &&
-    a.applied === b.applied
+    a.applied === b.applied &&
+    a.conf === b.conf
   );
 }

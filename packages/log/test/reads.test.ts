@@ -40,4 +40,18 @@ describe('ReadTracker', () => {
     tracker.abort(undefined);
     await expect(pending).rejects.toBeInstanceOf(NodeStoppedError);
   });
+
+  it('asks again for unconfirmed requests, and ignores a late answer to the old one', async () => {
+    const tracker = new ReadTracker(1000);
+    const read = tracker.submit(0);
+    const lost = tracker.startBatch() as Uint8Array;
+    tracker.retryUnconfirmed();
+    const again = tracker.startBatch() as Uint8Array;
+    expect(again).not.toEqual(lost);
+    tracker.confirm({ index: 3, context: lost });
+    tracker.release(10);
+    tracker.confirm({ index: 5, context: again });
+    tracker.release(10);
+    await expect(read).resolves.toBe(5);
+  });
 });
