@@ -16,7 +16,7 @@ function worthTelling(event: SimEvent): boolean {
 
 function describeSummary(s: SimulationSummary): string {
   const live = s.liveness === undefined ? '' : `; after healing: leader in ${s.liveness.leaderAfterTicks} ticks, probe committed in ${s.liveness.committedAfterTicks}`;
-  return `seed ${s.seed}, ${s.nodes} nodes: ${s.steps} steps, ${s.ticks} ticks, ${s.leaders} terms with a leader, ${s.committed} entries committed, ${s.proposals} proposals, ${s.crashes} crashes, ${s.partitions} partitions${live}`;
+  return `seed ${s.seed}, ${s.nodes} nodes: ${s.steps} steps, ${s.ticks} ticks, ${s.leaders} terms with a leader, ${s.committed} entries committed, ${s.proposals} proposals, ${s.crashes} crashes, ${s.partitions} partitions, ${s.membershipChanges} membership changes, ${s.compactions} compactions${live}`;
 }
 
 function describeFailure(f: SimulationFailure, request: CliRequest): string {

@@ -42,6 +42,10 @@ export interface SimulationSummary {
   readonly proposals: number;
   readonly crashes: number;
   readonly partitions: number;
+  /** Membership changes asked for (accepted or refused). */
+  readonly membershipChanges: number;
+  /** Snapshots taken with the log compacted behind them. */
+  readonly compactions: number;
   /** Recovery figures once faults healed, when {@link Simulation.checkLiveness} ran. */
   readonly liveness: LivenessResult | undefined;
 }
@@ -148,6 +152,8 @@ export class Simulation {
       proposals: cluster.proposals,
       crashes: cluster.crashes,
       partitions: cluster.partitions,
+      membershipChanges: cluster.membershipChanges,
+      compactions: cluster.compactions,
       liveness: this.liveness,
     };
   }

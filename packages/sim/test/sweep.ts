@@ -25,6 +25,8 @@ export function describeSweep(size: number): void {
         expect(total((s) => s.leaders)).toBeGreaterThan(2 * CHUNK);
         expect(total((s) => s.committed)).toBeGreaterThan(20 * CHUNK);
         expect(total((s) => s.crashes)).toBeGreaterThan(CHUNK);
+        expect(total((s) => s.membershipChanges)).toBeGreaterThan(CHUNK / 2);
+        expect(total((s) => s.compactions)).toBeGreaterThan(CHUNK);
         expect(runs.every((s) => s.liveness !== undefined)).toBe(true);
       });
     }
