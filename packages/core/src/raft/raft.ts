@@ -59,6 +59,10 @@ export class Raft {
   /** Reads asked before this leader committed an entry of its term: they wait for that commit. */
   #readsAwaitingCommit: { from: NodeId; context: Uint8Array }[] = [];
   #electionElapsed = 0;
+  /** Ticks since this node started. Heartbeats carry it, so their acknowledgements date a lease. */
+  #now = 0;
+  /** Leader: a TimeoutNow went out this term, so a successor may win at once: no lease reads. */
+  #leaseSurrendered = false;
   #heartbeatElapsed = 0;
   #randomizedElectionTimeout = 0;
   /** Leader: followers with new entries to be sent at the next flush. */
@@ -100,6 +104,7 @@ export class Raft {
 
   /** One unit of logical time. */
   tick(): void {
+    this.#now++;
     if (this.role === Role.Leader) this.#tickLeader();
     else this.#tickElection();
   }
@@ -215,6 +220,7 @@ export class Raft {
   /** Tells `to` to campaign now; a leader that is no longer a voter then steps down. */
   #sendTimeoutNow(to: NodeId): void {
     this.#send({ type: MessageType.TimeoutNow, to });
+    this.#leaseSurrendered = true;
     if (!this.promotable) this.becomeFollower(this.term, NONE);
   }
 
@@ -462,6 +468,7 @@ export class Raft {
     this.#commitDue = false;
     this.#leaving = false;
     this.#readOnly.clear();
+    this.#leaseSurrendered = false;
     this.#readsAwaitingCommit = [];
   }
 
@@ -552,8 +559,10 @@ export class Raft {
   #broadcastHeartbeat(context: Uint8Array): void {
     for (const [id, pr] of this.progress) {
       if (id === this.id) continue;
-      // Never tell a follower a commit index past what it is known to hold.
-      this.#send({ type: MessageType.Heartbeat, to: id, commit: Math.min(pr.match, this.log.committed), context });
+      // Never tell a follower a commit index past what it is known to hold. `index` is the send
+      // tick, echoed in the answer (see #holdsLease).
+      const commit = Math.min(pr.match, this.log.committed);
+      this.#send({ type: MessageType.Heartbeat, to: id, index: this.#now, commit, context });
     }
   }
 
@@ -610,8 +619,9 @@ export class Raft {
     pr.probeSent = false;
     // Acks may have been lost: make room so a stuck window can move again.
     if (pr.state === 'replicate' && pr.inflights.full) pr.inflights.freeFirst();
+    pr.heartbeatAcked = Math.max(pr.heartbeatAcked, m.index);
     if (pr.match < this.log.lastIndex) this.#sendAppend(m.from, true);
-    if (m.context.length === 0 || this.settings.readOnly !== 'safe') return;
+    if (m.context.length === 0) return;
     const acks = this.#readOnly.ack(m.context, m.from);
     if (acks === undefined || !jointActive(this.conf, (id) => acks.has(id))) return;
     for (const read of this.#readOnly.confirm(m.context)) this.#deliverRead(read);
@@ -653,7 +663,7 @@ export class Raft {
       case MessageType.Heartbeat:
         this.#heardFromLeader(m.from);
         this.log.commitTo(m.commit);
-        this.#send({ type: MessageType.HeartbeatResp, to: m.from, context: m.context });
+        this.#send({ type: MessageType.HeartbeatResp, to: m.from, index: m.index, context: m.context });
         return;
       case MessageType.Snap:
         this.#heardFromLeader(m.from);
@@ -717,12 +727,27 @@ export class Raft {
     }
     const index = this.log.committed;
     const alone = jointActive(this.conf, (id) => id === this.id);
-    if (alone || this.settings.readOnly === 'lease') {
+    if (alone || (this.settings.readOnly === 'lease' && this.#holdsLease())) {
       this.#deliverRead({ index, context, from });
       return;
     }
     this.#readOnly.add(index, context, from, this.id);
     this.#broadcastHeartbeat(context);
+  }
+
+  /**
+   * Lease reads (thesis §6.4.1): a follower that heard from this leader at tick `s` votes for
+   * nobody before `s + electionTicks`, and no candidate campaigns sooner either. So while a quorum
+   * has acknowledged heartbeats sent less than an election timeout ago, no other leader can exist.
+   * (Checking only that a quorum answered within the last check-quorum round is not enough: that
+   * round may have started long before the answers' heartbeats were sent, or been answered late.)
+   * Assumes ticks advance at the same rate everywhere. A transfer skips the followers' wait, so
+   * it gives the lease up for the rest of the term.
+   */
+  #holdsLease(): boolean {
+    if (this.#leaseSurrendered || this.leadTransferee !== NONE) return false;
+    const oldest = this.#now - this.settings.electionTicks;
+    return jointActive(this.conf, (id) => id === this.id || (this.progress.get(id)?.heartbeatAcked ?? oldest) > oldest);
   }
 
   #releaseReadsAwaitingCommit(): void {

@@ -21,6 +21,8 @@ export class Progress {
   pendingSnapshot = 0;
   /** Heard from since the last check-quorum round. */
   recentActive = false;
+  /** Leader tick at which the newest heartbeat the follower acknowledged was sent (lease reads). */
+  heartbeatAcked = Number.NEGATIVE_INFINITY;
   readonly inflights: Inflights;
 
   constructor(next: number, maxInflight: number) {

@@ -54,13 +54,60 @@ describe('linearizable reads with ReadIndex (thesis §6.4)', () => {
     expect(() => c.node(2).readIndex(ctx('r'))).toThrow(/no leader is known/);
   });
 
-  it('in lease mode the leader answers at once, without a heartbeat round', () => {
+  it('in lease mode the leader answers at once, without a heartbeat round, while it holds the lease', () => {
     const c = new Cluster({ config: { readOnly: 'lease' } });
     c.elect(1);
+    // The lease starts with the first heartbeat a quorum acknowledges.
+    c.tick(1);
     c.node(1).readIndex(ctx('lease'));
     const ready = c.handleReady(1)!;
     expect(ready.readStates).toEqual([{ index: 1, context: ctx('lease') }]);
     expect(ready.messages).toEqual([]);
+  });
+
+  it('in lease mode a leader without a lease yet confirms the read with a heartbeat round', () => {
+    const c = new Cluster({ config: { readOnly: 'lease' } });
+    c.elect(1);
+    c.node(1).readIndex(ctx('new leader'));
+    expect(c.handleReady(1)!.readStates).toEqual([]);
+    c.stabilize();
+    expect(c.reads.get(1)).toEqual([{ index: 1, context: ctx('new leader') }]);
+  });
+
+  it('in lease mode a leader cut off from the majority stops answering before another can be elected', () => {
+    // Regression: the lease used to last as long as the check-quorum round, up to two election
+    // timeouts after the last contact, while the others may elect a leader after one.
+    for (let seed = 1; seed <= 20; seed++) {
+      const c = new Cluster({ seed, config: { readOnly: 'lease' } });
+      c.elect(1);
+      c.tick(seed % 10);
+      c.isolate(1);
+      for (let t = 0; t < 40; t++) {
+        c.tick(1);
+        const successor = [2, 3].find((id) => c.status(id).role === Role.Leader);
+        if (successor === undefined) {
+          continue;
+        }
+        c.propose(successor, 'write');
+        c.stabilize();
+        if (c.status(1).role === Role.Leader) c.node(1).readIndex(ctx(`read ${t}`));
+        c.stabilize();
+        expect(c.reads.get(1), `seed ${seed}: a stale read after node ${successor} was elected`).toEqual([]);
+        break;
+      }
+    }
+  });
+
+  it('a transfer gives up the lease: reads go through a heartbeat round', () => {
+    const c = new Cluster({ config: { readOnly: 'lease' } });
+    c.elect(1);
+    c.tick(1);
+    c.cut(1, 2);
+    c.node(1).transferLeadership(2);
+    c.node(1).readIndex(ctx('during transfer'));
+    expect(c.handleReady(1)!.readStates).toEqual([]);
+    c.stabilize();
+    expect(c.reads.get(1)).toEqual([{ index: 1, context: ctx('during transfer') }]);
   });
 
   it('lease mode without check-quorum is a configuration error', () => {
