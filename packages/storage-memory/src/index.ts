@@ -1,5 +1,5 @@
 /**
- * `@raft/storage-memory`: a Raft {@link Storage} kept in memory, for tests, simulations and
+ * `@raft/storage-memory`: a Raft `Storage` (the contract of `@raft/core`) kept in memory, for tests, simulations and
  * examples.
  *
  * @packageDocumentation

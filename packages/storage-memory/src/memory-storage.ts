@@ -40,18 +40,10 @@ async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
  * ```
  */
 export class MemoryStorage implements Storage {
-  readonly #retained: Retained;
+  #retained: Retained = { hardState: NEW_HARD_STATE, log: new StoredLog(0, 0, []), snapshot: undefined };
   #loaded = false;
   #closed = false;
   #failNext: Error | undefined;
-
-  /** A new, empty storage. */
-  constructor();
-  /** @internal Used by {@link MemoryStorage.reopen}. */
-  constructor(retained: Retained);
-  constructor(retained?: Retained) {
-    this.#retained = retained ?? { hardState: NEW_HARD_STATE, log: new StoredLog(0, 0, []), snapshot: undefined };
-  }
 
   /**
    * A new storage over the same retained state, as a process restarting from disk would see it.
@@ -59,7 +51,9 @@ export class MemoryStorage implements Storage {
    */
   reopen(): MemoryStorage {
     this.#closed = true;
-    return new MemoryStorage(this.#retained);
+    const reopened = new MemoryStorage();
+    reopened.#retained = this.#retained;
+    return reopened;
   }
 
   /**

@@ -16,7 +16,7 @@ const TRANSITIONS: ReadonlySet<number> = new Set(Object.values(ConfChangeTransit
 const CHANGE_TYPES: ReadonlySet<number> = new Set(Object.values(ConfChangeType));
 
 /**
- * Encodes a membership change for the `data` of an {@link EntryType.ConfChange} entry.
+ * Encodes a membership change for the `data` of an `EntryType.ConfChange` entry.
  *
  * @throws {@link CodecError} for an unknown transition or change type or an invalid node id.
  */
@@ -44,7 +44,7 @@ export function encodeConfChange(cc: ConfChange): Uint8Array {
 }
 
 /**
- * Decodes the `data` of an {@link EntryType.ConfChange} entry. `context` is a view into `bytes`.
+ * Decodes the `data` of an `EntryType.ConfChange` entry. `context` is a view into `bytes`.
  *
  * @throws {@link CodecError} for anything but a complete, valid encoding.
  */
