@@ -1,0 +1,9 @@
+/**
+ * `@raft/conformance/cluster`: real Raft nodes as OS processes over any transport × storage, for
+ * tests that kill processes and restart them from their data.
+ *
+ * @module
+ */
+export { ProcessCluster, NodeRequestError, type ProcessClusterOptions } from './process-cluster.js';
+export type { ClusterAdapters } from './adapters.js';
+export type { NodeProcessStatus } from './protocol.js';
