@@ -63,6 +63,12 @@ export class Raft {
   #now = 0;
   /** Leader: a TimeoutNow went out this term, so a successor may win at once: no lease reads. */
   #leaseSurrendered = false;
+  /**
+   * Lease mode, restarted: this node may have acknowledged a leader's heartbeat just before it
+   * stopped, so it keeps the promise behind that leader's lease (no votes for an election timeout)
+   * although it no longer knows the leader.
+   */
+  readonly #restartedInLeaseMode: boolean;
   #heartbeatElapsed = 0;
   #randomizedElectionTimeout = 0;
   /** Leader: followers with new entries to be sent at the next flush. */
@@ -97,6 +103,7 @@ export class Raft {
     this.conf = snapshot?.conf ?? bootstrap;
     this.term = hardState.term;
     this.vote = hardState.vote;
+    this.#restartedInLeaseMode = this.settings.readOnly === 'lease' && hardState.term > 0;
     this.#resetRandomizedElectionTimeout();
   }
 
@@ -412,7 +419,9 @@ export class Raft {
     const isVoteRequest = m.type === MessageType.Vote || m.type === MessageType.PreVote;
     if (isVoteRequest && !isTransferCampaign(m.context)) {
       const inLease =
-        this.settings.checkQuorum && this.lead !== NONE && this.#electionElapsed < this.settings.electionTicks;
+        this.settings.checkQuorum &&
+        this.#electionElapsed < this.settings.electionTicks &&
+        (this.lead !== NONE || (this.#restartedInLeaseMode && this.#now < this.settings.electionTicks));
       if (inLease) return false;
     }
     if (m.type === MessageType.PreVote) return true;

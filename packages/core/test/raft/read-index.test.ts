@@ -98,6 +98,37 @@ describe('linearizable reads with ReadIndex (thesis §6.4)', () => {
     }
   });
 
+  it('in lease mode a restarted follower keeps the promise behind the leader’s lease', () => {
+    // Regression: a follower that acknowledged the leader's heartbeat and then restarted forgot the
+    // leader and granted its vote at once, so a new leader could commit while the old one still
+    // answered lease reads.
+    const c = new Cluster({ config: { readOnly: 'lease' } });
+    c.elect(1);
+    c.cut(1, 3);
+    c.tick(20);
+    // Node 2 keeps leader 1's lease alive: node 3, cut off from it, cannot win.
+    expect(c.status(1).role).toBe(Role.Leader);
+    expect(c.status(3).role).not.toBe(Role.Leader);
+    // Node 2 acknowledges a heartbeat, loses its link to 1 and restarts; node 3's timer fires at once.
+    c.tick(1);
+    c.cut(1, 2);
+    c.restart(2);
+    for (let t = 0; t < 30; t++) {
+      if (c.status(3).role !== Role.Leader) c.node(3).campaign();
+      c.stabilize();
+      if (c.status(3).role === Role.Leader) {
+        c.propose(3, 'write');
+        c.stabilize();
+        if (c.status(1).role === Role.Leader) c.node(1).readIndex(ctx('stale?'));
+        c.stabilize();
+        break;
+      }
+      c.tick(1);
+    }
+    expect(c.status(3).role).toBe(Role.Leader);
+    expect(c.reads.get(1)).toEqual([]);
+  });
+
   it('a transfer gives up the lease: reads go through a heartbeat round', () => {
     const c = new Cluster({ config: { readOnly: 'lease' } });
     c.elect(1);
