@@ -1,0 +1,56 @@
+import { Dealer, Router } from 'zeromq';
+import type { NodeId } from '@raft/core';
+
+/**
+ * ZeroMQ messages (batches) per connection that libzmq buffers on each side. Raft needs no deep
+ * socket buffers: the transport's own queue, bounded in bytes, absorbs bursts, and a shallow
+ * socket buffer keeps libzmq's memory (outside the JS heap, counted in messages, not bytes) small.
+ */
+const SOCKET_HIGH_WATER_MARK = 16;
+
+/**
+ * ZMTP heartbeats: a connection whose peer vanished without closing it (host down, cable cut) is
+ * dropped after a few seconds instead of the minutes TCP would take, and then re-established.
+ */
+const HEARTBEAT = { heartbeatInterval: 1000, heartbeatTimeout: 3000, heartbeatTimeToLive: 3000 };
+
+/** How a node's sockets behave towards the network. */
+export interface SocketSettings {
+  readonly maxMessageBytes: number;
+  readonly reconnectIntervalMs: number;
+  readonly reconnectMaxIntervalMs: number;
+}
+
+/**
+ * The socket a node receives on. `handover` lets a restarted peer take its connection over at once,
+ * even before the old connection's death has been noticed (the routing id is the peer's node id).
+ */
+export function createReceiver(settings: SocketSettings): Router {
+  return new Router({
+    linger: 0,
+    handover: true,
+    maxMessageSize: settings.maxMessageBytes,
+    receiveHighWaterMark: SOCKET_HIGH_WATER_MARK,
+    ...HEARTBEAT,
+  });
+}
+
+/**
+ * The socket a node sends to one peer on, connected to `address`. `immediate` keeps messages out
+ * of libzmq while the peer is unreachable, so the transport's bounded queue is the only buffer, and
+ * `linger: 0` lets close() return at once whatever is still unsent.
+ */
+export function createSender(ownId: NodeId, address: string, settings: SocketSettings): Dealer {
+  const dealer = new Dealer({
+    routingId: String(ownId),
+    linger: 0,
+    immediate: true,
+    sendHighWaterMark: SOCKET_HIGH_WATER_MARK,
+    reconnectInterval: settings.reconnectIntervalMs,
+    reconnectMaxInterval: settings.reconnectMaxIntervalMs,
+    connectTimeout: 2 * settings.reconnectMaxIntervalMs,
+    ...HEARTBEAT,
+  });
+  dealer.connect(address);
+  return dealer;
+}
