@@ -5,8 +5,11 @@ export type ReadOnlyMode =
   /** ReadIndex: confirm leadership with a heartbeat round to a quorum before serving. */
   | 'safe'
   /**
-   * Lease: serve without a round trip while the leader heard from a quorum within the election
-   * timeout. Relies on bounded clock drift; requires `checkQuorum`.
+   * Lease: serve without a round trip while a quorum acknowledged heartbeats sent less than one
+   * election timeout ago (otherwise fall back to a heartbeat round). Relies on ticks running at the
+   * same rate on every node (bounded clock drift); requires `checkQuorum`, and every node of the
+   * cluster must use the same mode: in lease mode a restarted node refuses votes for one election
+   * timeout so it cannot help elect a leader while the old lease may still count on it.
    */
   | 'lease';
 

@@ -139,7 +139,10 @@ export const MessageType = {
    * `index` is the rejected `index`, and `rejectHint`/`logTerm` give the fast-backtracking hint.
    */
   AppResp: 6,
-  /** Heartbeat: asserts leadership, carries `commit` and an optional read `context`. */
+  /**
+   * Heartbeat: asserts leadership, carries `commit` and an optional read `context`; `index` is the
+   * leader's tick when sent (echoed back in HeartbeatResp, so a lease runs from when it was sent).
+   */
   Heartbeat: 7,
   HeartbeatResp: 8,
   /** InstallSnapshot. `snapshot` holds the snapshot. */
