@@ -189,9 +189,9 @@ export class LmdbStorage implements Storage {
     this.#closed = true;
     this.#state = undefined;
     // The environment closes even if giving up the claim failed: a leaked handle would keep the
-    // files mapped, and a stale claim is taken over once this process exits.
+    // files mapped, and a stale claim is taken over by the next open.
     try {
-      await releaseDirectory(this.tables);
+      await releaseDirectory(this.tables, this.dir, this.#failure === undefined);
     } finally {
       await this.tables.root.close();
     }

@@ -13,6 +13,12 @@ function isAlive(pid: number): boolean {
 }
 
 /**
+ * Directories open in this process. The owner record alone cannot tell a directory still open here
+ * from one whose release failed (a failing disk) before it was opened again in the same process.
+ */
+const openHere = new Set<string>();
+
+/**
  * Claims the data directory for this process: the `owner` record holds the pid of the process that
  * has it open. LMDB lets many processes open one environment, so this is what keeps a second node
  * out. The check and the claim run in one write transaction, under LMDB's cross-process writer
@@ -23,15 +29,21 @@ function isAlive(pid: number): boolean {
  * @throws BadRecord if the owner record is damaged.
  */
 export function claimDirectory(tables: Tables, dir: string): void {
+  if (openHere.has(dir)) throw new DirectoryLockedError(dir, process.pid);
   tables.root.transactionSync(() => {
     const stored = tables.meta.get('owner');
     const owner = stored === undefined ? undefined : decodePid(stored);
-    if (owner !== undefined && (owner === process.pid || isAlive(owner))) throw new DirectoryLockedError(dir, owner);
+    if (owner !== undefined && owner !== process.pid && isAlive(owner)) throw new DirectoryLockedError(dir, owner);
     tables.meta.putSync('owner', encodePid(process.pid));
   });
+  openHere.add(dir);
 }
 
-/** Gives the directory up (no other process can have claimed it while this one runs). */
-export async function releaseDirectory(tables: Tables): Promise<void> {
-  await tables.root.transaction(() => tables.meta.removeSync('owner'));
+/**
+ * Gives the directory up. With `durably` false (the disk is known to fail) the owner record stays,
+ * and is taken over by the next open in this process or once this process exits.
+ */
+export async function releaseDirectory(tables: Tables, dir: string, durably: boolean): Promise<void> {
+  openHere.delete(dir);
+  if (durably) await tables.root.transaction(() => tables.meta.removeSync('owner'));
 }
