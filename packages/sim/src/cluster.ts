@@ -282,6 +282,7 @@ export class SimCluster {
       checkQuorum: profile.checkQuorum,
       maxMessageBytes: profile.maxMessageBytes,
       maxInflight: profile.maxInflight,
+      readOnly: profile.leaseReads && profile.checkQuorum && profile.clockSkew === 0 ? 'lease' : 'safe',
     };
     node.raft = new this.settings.core(config, node.storage.load(), this.bootstrap);
     node.applied = node.storage.snapshotIndex;

@@ -46,6 +46,11 @@ export interface FaultProfile {
   readonly membershipWeight: number;
   /** A node snapshots its applied state and compacts its log. */
   readonly compactWeight: number;
+  /**
+   * Node configuration: serve reads by lease instead of a heartbeat round. Only drawn with
+   * check-quorum on and no clock skew: a lease is sound only while ticks run at the same rate.
+   */
+  readonly leaseReads: boolean;
 }
 
 /** Draws a fault profile from the run's random stream. */
@@ -76,5 +81,6 @@ export function drawFaultProfile(random: SimRandom): FaultProfile {
     // Drawn last, so adding them kept every earlier field of every seed's profile unchanged.
     membershipWeight: random.pick([0, 0, 0.05, 0.2]),
     compactWeight: random.pick([0, 0.05, 0.3]),
+    leaseReads: random.chance(0.5),
   };
 }

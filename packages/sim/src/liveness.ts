@@ -60,7 +60,8 @@ export function checkLiveness(cluster: SimCluster, boundTicks: number, probe: st
       leaderAfterTicks = ticks;
       cluster.announce({ step: cluster.step, kind: 'liveness', phase: 'leader', ticks, node: leader.id });
     }
-    if (placed === undefined || lost(cluster, placed)) {
+    // A probe appended by an earlier leader may never commit (a later leader's log can lack it).
+    if (placed === undefined || lost(cluster, placed) || leader.term > placed.term) {
       nextStep();
       placed = cluster.propose(leader, probe);
       settle(cluster, nextStep);

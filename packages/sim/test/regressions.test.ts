@@ -21,4 +21,8 @@ describe('regression seeds', () => {
   it('seed 2512 on 3 nodes: a leader kept refusing proposals after the change that would have removed it was skipped', () => {
     expect(simulate({ seed: 2512, nodes: 3, steps: 2000 }).liveness).toBeDefined();
   });
+
+  it('seed 1919 on 5 nodes: the liveness probe of a deposed leader was waited for forever (simulator)', () => {
+    expect(simulate({ seed: 1919, nodes: 5, steps: 2000 }).liveness).toBeDefined();
+  });
 });
