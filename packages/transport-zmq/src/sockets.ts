@@ -14,6 +14,11 @@ const SOCKET_HIGH_WATER_MARK = 16;
  */
 const HEARTBEAT = { heartbeatInterval: 1000, heartbeatTimeout: 3000, heartbeatTimeToLive: 3000 };
 
+/** libzmq handles IPv6 only on sockets told to; a bracketed host is an IPv6 address. */
+function isIpv6(address: string): boolean {
+  return address.includes('[');
+}
+
 /** How a node's sockets behave towards the network. */
 export interface SocketSettings {
   readonly maxMessageBytes: number;
@@ -22,11 +27,12 @@ export interface SocketSettings {
 }
 
 /**
- * The socket a node receives on. `handover` lets a restarted peer take its connection over at once,
+ * The socket a node receives on, to be bound to `listen`. `handover` lets a restarted peer take its connection over at once,
  * even before the old connection's death has been noticed (the routing id is the peer's node id).
  */
-export function createReceiver(settings: SocketSettings): Router {
+export function createReceiver(listen: string, settings: SocketSettings): Router {
   return new Router({
+    ipv6: isIpv6(listen),
     linger: 0,
     handover: true,
     maxMessageSize: settings.maxMessageBytes,
@@ -43,6 +49,7 @@ export function createReceiver(settings: SocketSettings): Router {
 export function createSender(ownId: NodeId, address: string, settings: SocketSettings): Dealer {
   const dealer = new Dealer({
     routingId: String(ownId),
+    ipv6: isIpv6(address),
     linger: 0,
     immediate: true,
     sendHighWaterMark: SOCKET_HIGH_WATER_MARK,

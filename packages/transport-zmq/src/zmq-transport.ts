@@ -72,7 +72,7 @@ export class ZmqTransport implements Transport {
     if (this.#state !== 'new') throw new Error(`start() was already called on this transport (it is ${this.#state})`);
     this.#state = 'starting';
     const { id, clusterId, listen } = this.#options;
-    const receiver = createReceiver(this.#options);
+    const receiver = createReceiver(listen, this.#options);
     this.#receiver = receiver;
     try {
       await receiver.bind(listen);

@@ -47,6 +47,19 @@ describe('ZmqTransport', () => {
     expect(cluster.node(1).transport.stats()).toMatchObject({ sent: 100, dropped: 0, received: 100, rejected: 0 });
   });
 
+  it('works over IPv6', async () => {
+    const [p1, p2] = (await loopbackAddresses([1, 2])).values();
+    const port = (address: string | undefined) => address!.split(':').pop()!;
+    const addresses = new Map([[1, `tcp://[::1]:${port(p1)}`], [2, `tcp://[::1]:${port(p2)}`]]);
+    const a = transport({ id: 1, clusterId: CLUSTER, listen: addresses.get(1)!, peers: peersOf(1, addresses) });
+    const b = transport({ id: 2, clusterId: CLUSTER, listen: addresses.get(2)!, peers: peersOf(2, addresses) });
+    const inbox = new Inbox();
+    await a.start(() => {});
+    await b.start(inbox.handler);
+    expect(a.send(heartbeat(1, 2, 7))).toBe(true);
+    await waitFor(() => inbox.has(1, 7), 'the message over IPv6');
+  });
+
   it('delivers a large AppendEntries intact', async () => {
     const cluster = await startCluster([1, 2]);
     const message = appendEntries(1, 2, 16, 64 * 1024);
