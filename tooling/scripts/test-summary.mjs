@@ -3,18 +3,13 @@
 // results each package's vitest run leaves behind, so a CI log ends with the totals.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { root, workspaceMembers } from './workspace-members.mjs';
 
-const root = new URL('../..', import.meta.url).pathname;
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 const missing = [];
-// Only workspace members count: pnpm-workspace.yaml lists them one per line ("  - packages/core").
-const members = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8')
-  .split('\n')
-  .map((line) => /^\s+-\s+(\S+)\s*$/.exec(line)?.[1])
-  .filter((member) => member !== undefined && member.includes('/'));
-for (const member of members) {
+for (const member of workspaceMembers()) {
   const results = join(root, member, 'test-results.json');
   if (!existsSync(results)) {
     if (existsSync(join(root, member, 'test'))) missing.push(member);
