@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { DASHBOARD_HTML } from '../dashboard/page.js';
 import { sendError, sendJson, sendText } from '../http/responses.js';
 import { freePorts } from './free-ports.js';
@@ -34,6 +35,8 @@ interface DemoNode {
 export interface RunningDemo {
   readonly dashboardUrl: string;
   readonly nodes: readonly { readonly id: number; readonly http: string }[];
+  /** Resolves with the leader's id once every running node agrees on one; rejects after `timeoutMs`. */
+  waitForLeader(timeoutMs: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -138,6 +141,16 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   return {
     dashboardUrl: `http://127.0.0.1:${port}/`,
     nodes: nodes.map(({ id, http }) => ({ id, http })),
+    async waitForLeader(timeoutMs: number) {
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        const statuses = (await Promise.all(nodes.map((n) => getJson(`${n.http}/v1/status`)))) as ({ role: string; leader: number; term: number; id: number } | undefined)[];
+        const leader = statuses.find((st) => st?.role === 'leader');
+        if (leader && statuses.every((st) => st?.leader === leader.id && st.term === leader.term)) return leader.id;
+        if (performance.now() > deadline) throw new Error(`no leader agreed on by all nodes within ${timeoutMs} ms; run with --verbose to see the nodes' logs`);
+        await delay(100);
+      }
+    },
     async stop() {
       await Promise.all(nodes.map((n) => stopProcess(n.process)));
       await new Promise<void>((done) => {

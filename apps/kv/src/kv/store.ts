@@ -49,6 +49,21 @@ export class KvStore {
     this.lastApplied = index;
   }
 
+  /** The whole map and applied index, for a Raft snapshot. */
+  snapshot(): Uint8Array {
+    return new TextEncoder().encode(JSON.stringify({ applied: this.lastApplied, data: [...this.data] }));
+  }
+
+  /** Replaces the whole state with a snapshot's. */
+  async restore(chunks: AsyncIterable<Uint8Array>): Promise<void> {
+    const parts: Buffer[] = [];
+    for await (const chunk of chunks) parts.push(Buffer.from(chunk));
+    const state = JSON.parse(Buffer.concat(parts).toString('utf8')) as { applied: number; data: [string, string][] };
+    this.data.clear();
+    for (const [key, value] of state.data) this.data.set(key, value);
+    this.lastApplied = state.applied;
+  }
+
   private execute(command: KvCommand): KvResult {
     switch (command.op) {
       case 'put':

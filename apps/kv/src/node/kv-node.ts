@@ -1,0 +1,92 @@
+import type { Storage } from '@raft/core';
+import { RaftNode } from '@raft/log';
+import type { Logger } from 'pino';
+import type { KvOptions } from '../config/options.js';
+import { startHttpServer } from '../http/server.js';
+import { KvStateMachine, type AppliedCommand } from '../kv/kv-state-machine.js';
+import { RaftKvService } from '../kv/raft-kv-service.js';
+import { KvStore } from '../kv/store.js';
+import { KvMetrics } from '../observability/metrics.js';
+import { createTransport, openStorage } from './adapters.js';
+import { demoRoutes } from './demo-routes.js';
+import { FaultSwitch } from './fault-switch.js';
+import { RecentLog } from './recent-log.js';
+
+/** A running `raft-kv` node: its Raft node and its HTTP API. */
+export interface RunningKvNode {
+  /** Base URL of the HTTP API. */
+  readonly url: string;
+  readonly node: RaftNode<AppliedCommand>;
+  /** Stops the HTTP API, then the Raft node (which closes transport and storage). */
+  stop(): Promise<void>;
+}
+
+/** Times every durable write into the fsync histogram. */
+function timed(storage: Storage, metrics: KvMetrics): Storage {
+  return new Proxy(storage, {
+    get(target, property, receiver) {
+      if (property === 'save') {
+        return async (update: Parameters<Storage['save']>[0]) => {
+          const done = metrics.fsyncDuration.startTimer();
+          try {
+            await target.save(update);
+          } finally {
+            done();
+          }
+        };
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** Builds and starts one `raft-kv` node from validated options. */
+export async function startKvNode(options: KvOptions, logger: Logger): Promise<RunningKvNode> {
+  const store = new KvStore();
+  const metrics = new KvMetrics();
+  const recent = new RecentLog(200);
+  const faults = new FaultSwitch(createTransport(options, (message) => logger.warn(message)));
+  const node = new RaftNode<AppliedCommand>({
+    id: options.id,
+    peers: options.peers,
+    transport: faults,
+    storage: timed(await openStorage(options), metrics),
+    stateMachine: new KvStateMachine(store),
+    tickMs: options.tickMs,
+    electionTicks: options.electionTicks,
+    heartbeatTicks: options.heartbeatTicks,
+    readOnly: options.readMode,
+    proposalTimeoutMs: options.requestTimeoutMs,
+    readTimeoutMs: options.requestTimeoutMs,
+  });
+  node.committed$.subscribe((entry) => recent.add(entry));
+  let role = '';
+  node.status$.subscribe((status) => {
+    metrics.observeStatus({ role: status.role, term: status.term, leader: status.leader, commitIndex: status.commit, appliedIndex: status.applied });
+    if (status.role !== role) logger.info({ role: status.role, term: status.term, leader: status.leader }, `now ${status.role}`);
+    role = status.role;
+  });
+  await node.start();
+  const service = new RaftKvService(node, store, metrics);
+  const http = await startHttpServer({
+    host: options.listen.host,
+    port: options.listen.port,
+    service,
+    selfId: options.id,
+    httpAddressOf: (id) => options.members.get(id)?.http,
+    maxBodyBytes: options.maxBodyBytes,
+    requestTimeoutMs: options.requestTimeoutMs,
+    metrics: () => metrics.render(),
+    extraRoutes: options.demo ? [demoRoutes(faults, recent)] : [],
+  });
+  logger.info({ url: http.url, transport: options.transport, storage: options.storage, dataDir: options.dataDir }, 'raft-kv node listening');
+  return {
+    url: http.url,
+    node,
+    async stop() {
+      await http.close();
+      await node.stop();
+    },
+  };
+}
