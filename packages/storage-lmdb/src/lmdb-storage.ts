@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Entry, HardState, PersistedState, SnapshotMeta, Storage, StoredLog, StoredSnapshot } from '@raft/core';
 import { checked } from './checked.js';
+import { checkDataFile, markInUse } from './data-file.js';
 import { StorageFailedError } from './errors.js';
 import { claimDirectory, releaseDirectory } from './owner.js';
 import { encodeEntry, encodeHardState, encodeIndex, encodeSnapshot, type SnapshotRecord } from './records.js';
@@ -63,6 +64,7 @@ export class LmdbStorage implements Storage {
    * happens in {@link LmdbStorage.load}.
    *
    * @throws DirectoryLockedError if another live process (or another LmdbStorage in this one) has it open.
+   * @throws StorageCorruptionError if `data.mdb` is missing or cut short in a directory that was in use.
    * @throws StorageFailedError if LMDB cannot open it.
    */
   static async open(dir: string, options: LmdbStorageOptions = {}): Promise<LmdbStorage> {
@@ -72,6 +74,7 @@ export class LmdbStorage implements Storage {
     }
     const absolute = resolve(dir);
     await mkdir(absolute, { recursive: true });
+    await checkDataFile(absolute);
     const tables = openTables(absolute);
     try {
       checked(absolute, 'owner record', () => claimDirectory(tables, absolute));
@@ -79,7 +82,15 @@ export class LmdbStorage implements Storage {
       await tables.root.close();
       throw e;
     }
-    return new LmdbStorage(absolute, tables, chunkBytes);
+    const storage = new LmdbStorage(absolute, tables, chunkBytes);
+    try {
+      // Only now are LMDB's meta pages durable (the claim's commit synced them).
+      await markInUse(absolute);
+    } catch (e) {
+      await storage.close();
+      throw e;
+    }
+    return storage;
   }
 
   /**
@@ -116,6 +127,7 @@ export class LmdbStorage implements Storage {
       entries.forEach((e, i) => this.tables.entries.putSync(e.index, values[i]!));
       // A conflicting suffix longer than the new entries: its tail is overwritten by nothing.
       this.#removeEntries(last + 1, replacedUpTo);
+      if (entries.length > 0) this.tables.meta.putSync('lastIndex', encodeIndex(last));
       if (hardState) this.tables.meta.putSync('hardState', encodeHardState(hardState));
     });
   }
@@ -208,6 +220,7 @@ export class LmdbStorage implements Storage {
       this.#putSnapshot(record);
       this.#removeEntries(from, to);
       this.tables.meta.putSync('firstIndex', encodeIndex(index + 1));
+      this.tables.meta.putSync('lastIndex', encodeIndex(index));
     });
   }
 

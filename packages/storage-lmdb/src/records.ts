@@ -9,6 +9,7 @@ import type { Entry, EntryType, HardState, SnapshotMeta } from '@raft/core';
  * - entry (key: its index): u32 crc | u8 type | u64 term | data
  * - hard state: u32 crc | u64 term | u64 vote | u64 commit
  * - first index: u32 crc | u64 index of the first entry the log may hold (1, or after a compaction)
+ * - last index: u32 crc | u64 index of the last entry (the snapshot index after an install)
  * - snapshot: u32 crc | u64 generation | u64 size | u32 chunks | meta (JSON, UTF-8)
  * - snapshot chunk (key: [generation, sequence]): u32 crc | bytes
  * - owner: u32 crc | u32 pid of the process that has the directory open

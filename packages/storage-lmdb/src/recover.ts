@@ -27,13 +27,14 @@ export interface Recovered {
  * @throws StorageCorruptionError naming the record that is damaged or inconsistent.
  */
 export function recover(tables: Tables, dir: string): Recovered {
-  const read = <T>(key: 'hardState' | 'firstIndex' | 'snapshot', decode: (value: Buffer) => T): T | undefined => {
+  const read = <T>(key: 'hardState' | 'firstIndex' | 'lastIndex' | 'snapshot', decode: (value: Buffer) => T): T | undefined => {
     const value = tables.meta.get(key);
     return value === undefined ? undefined : checked(dir, `${key} record`, () => decode(value));
   };
   const hardState = read('hardState', decodeHardState) ?? NEW_HARD_STATE;
   const snapshot = read('snapshot', decodeSnapshot);
   const firstStored = read('firstIndex', decodeIndex) ?? 1;
+  const lastStored = read('lastIndex', decodeIndex) ?? 0;
   const base = snapshot?.meta.index ?? 0;
   if (firstStored > base + 1) {
     throw new StorageCorruptionError(dir, 'firstIndex record', `the log starts at ${firstStored} but the snapshot covers only up to ${base}: entries are missing`);
@@ -47,6 +48,13 @@ export function recover(tables: Tables, dir: string): Recovered {
     if (key === base) termAtBase = entry.term;
     if (key > base) entries.push(entry);
     expected++;
+  }
+  // A damaged B-tree page can hide the end of the log without breaking its order.
+  if (expected - 1 < lastStored) {
+    throw new StorageCorruptionError(dir, `entry ${expected}`, `missing: the log ends at ${expected - 1} but its last saved index is ${lastStored}`);
+  }
+  if (expected - 1 > lastStored) {
+    throw new StorageCorruptionError(dir, `entry ${lastStored + 1}`, `stored past the last saved index ${lastStored}`);
   }
   // Entries the snapshot covers may still be stored (until compact()); the last must agree with it.
   if (snapshot && firstStored <= base) {

@@ -1,8 +1,11 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { StorageFailedError } from './errors.js';
+import { PAGE_BYTES } from './data-file.js';
+import { StorageCorruptionError, StorageFailedError } from './errors.js';
 
 /** Keys of the `meta` table. */
-export type MetaKey = 'hardState' | 'firstIndex' | 'snapshot' | 'owner';
+export type MetaKey = 'hardState' | 'firstIndex' | 'lastIndex' | 'snapshot' | 'owner';
 
 /**
  * The LMDB environment of a data directory (`data.mdb` and LMDB's own `lock.mdb`) and its named
@@ -13,7 +16,7 @@ export interface Tables {
   readonly root: RootDatabase<Buffer, string>;
   /** Log entries by index. */
   readonly entries: Database<Buffer, number>;
-  /** Hard state, first index, snapshot record, owner. */
+  /** Hard state, first and last index, snapshot record, owner. */
   readonly meta: Database<Buffer, MetaKey>;
   /** Snapshot data in chunks. */
   readonly chunks: Database<Buffer, [number, number]>;
@@ -23,16 +26,25 @@ export interface Tables {
  * Opens the environment in `dir` so that a commit resolves only once it is on disk: LMDB's default
  * commit fdatasyncs the data pages, then the meta page, before it returns. `overlappingSync`, which
  * lmdb-js enables by default on Linux and macOS, resolves commits before the flush (durability only
- * via `db.flushed`), so it is turned off; `noSync` and `noMetaSync` stay off.
+ * via `db.flushed`), so it is turned off; `noSync` and `noMetaSync` stay off. The page size is
+ * pinned so that checkDataFile knows the size of the meta pages whatever the OS page size.
+ *
+ * Call checkDataFile first: LMDB must not see a data file that is missing or cut short.
  *
  * @throws StorageFailedError if LMDB cannot open the directory (permissions, not an LMDB file, …).
  */
 export function openTables(dir: string): Tables {
   let root: RootDatabase<Buffer, string>;
   try {
-    root = open<Buffer, string>({ path: dir, encoding: 'binary', overlappingSync: false, noSync: false, noMetaSync: false });
+    root = open<Buffer, string>({ path: dir, encoding: 'binary', pageSize: PAGE_BYTES, overlappingSync: false, noSync: false, noMetaSync: false });
   } catch (e) {
     throw new StorageFailedError(dir, 'opening the LMDB environment', e);
+  }
+  try {
+    checkNotCut(root, dir);
+  } catch (e) {
+    root.close();
+    throw e;
   }
   return {
     root,
@@ -40,4 +52,19 @@ export function openTables(dir: string): Tables {
     meta: root.openDB<Buffer, MetaKey>({ name: 'meta', encoding: 'binary' }),
     chunks: root.openDB<Buffer, [number, number]>({ name: 'chunks', encoding: 'binary' }),
   };
+}
+
+/**
+ * LMDB maps its file and trusts it: touching a page past the end of a file that was cut short
+ * kills the process with SIGBUS. The meta page, read before any other page, says how many pages
+ * the file must have, so a short file is reported here, before the first page is touched.
+ *
+ * @throws StorageCorruptionError if `data.mdb` is shorter than its meta page says.
+ */
+function checkNotCut(root: RootDatabase<Buffer, string>, dir: string): void {
+  const { pageSize, lastPageNumber } = root.getStats() as { pageSize: number; lastPageNumber: number };
+  const needed = (lastPageNumber + 1) * pageSize;
+  const file = join(dir, 'data.mdb');
+  const size = statSync(file).size;
+  if (size < needed) throw new StorageCorruptionError(dir, file, `the file is ${size} bytes but LMDB's last page ends at byte ${needed}: it was cut short`);
 }

@@ -1,8 +1,9 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collect, inChunks, testEntries, testSnapshotData, testSnapshotMeta } from '@raft/conformance/storage-suite';
 import { LmdbStorage, StorageCorruptionError, StorageFailedError } from '../src/index.js';
+import { encodeIndex } from '../src/records.js';
 import type { Tables } from '../src/tables.js';
 import { openLoaded, tamper, tempDir } from './helpers.js';
 
@@ -73,10 +74,19 @@ describe('damage LMDB cannot see is detected by the record checksums', () => {
     await expectCorrupt(dir, 'entry 11', /missing \(the next stored entry is 12\)/);
   });
 
+  it('entries missing at the end of the log', async () => {
+    const dir = await written();
+    await tamper(dir, (t) => {
+      for (let i = 18; i <= 20; i++) t.entries.removeSync(i);
+    });
+    await expectCorrupt(dir, 'entry 18', /missing: the log ends at 17 but its last saved index is 20/);
+  });
+
   it('a log that ends before the snapshot it should reach', async () => {
     const dir = await written();
     await tamper(dir, (t) => {
       for (let i = 7; i <= 20; i++) t.entries.removeSync(i);
+      t.meta.putSync('lastIndex', encodeIndex(6));
     });
     await expectCorrupt(dir, 'entry 7', /the log ends at 6, before the snapshot at 8/);
   });
@@ -91,6 +101,49 @@ describe('damage LMDB cannot see is detected by the record checksums', () => {
     const { storage } = await openLoaded(dir);
     const snapshot = (await storage.readSnapshot())!;
     await expect(collect(snapshot.read())).rejects.toThrow(/snapshot 8 chunk 3: checksum mismatch/);
+  });
+});
+
+describe('a data file LMDB would misread', () => {
+  /** Opening `dir` must fail with a corruption error about data.mdb. */
+  async function expectDataFileCorrupt(dir: string, problem: RegExp): Promise<void> {
+    const error = await LmdbStorage.open(dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StorageCorruptionError);
+    expect((error as StorageCorruptionError).record).toBe(join(dir, 'data.mdb'));
+    expect((error as Error).message).toMatch(problem);
+  }
+
+  it('a missing data.mdb is not taken for a new directory', async () => {
+    const dir = await written();
+    await rm(join(dir, 'data.mdb'));
+    await expectDataFileCorrupt(dir, /missing or empty, but this directory was in use/);
+  });
+
+  it('an empty data.mdb is not taken for a new directory', async () => {
+    const dir = await written();
+    await truncate(join(dir, 'data.mdb'), 0);
+    await expectDataFileCorrupt(dir, /missing or empty, but this directory was in use/);
+  });
+
+  it('a data.mdb cut inside its meta pages', async () => {
+    const dir = await written();
+    await truncate(join(dir, 'data.mdb'), 5000);
+    await expectDataFileCorrupt(dir, /only 5000 bytes, shorter than LMDB's two meta pages/);
+  });
+
+  it('a data.mdb cut after its meta pages, short of its last page', async () => {
+    const dir = await written();
+    await truncate(join(dir, 'data.mdb'), 3 * 4096);
+    await expectDataFileCorrupt(dir, /the file is 12288 bytes but LMDB's last page ends at byte \d+: it was cut short/);
+  });
+
+  it('the leftover of a first open cut short: nothing was stored, the operator is told to delete it', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'data.mdb'), Buffer.alloc(100));
+    await expect(LmdbStorage.open(dir)).rejects.toThrow(/the first open of this directory was cut short.*Delete data.mdb/);
   });
 });
 
