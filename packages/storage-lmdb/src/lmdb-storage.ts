@@ -216,7 +216,7 @@ export class LmdbStorage implements Storage {
     s.log.reset(index, term);
     s.snapshot = record;
     s.firstStored = index + 1;
-    await this.#commit('installing a snapshot', () => {
+    await this.#commit('replacing the log with a snapshot', () => {
       this.#putSnapshot(record);
       this.#removeEntries(from, to);
       this.tables.meta.putSync('firstIndex', encodeIndex(index + 1));

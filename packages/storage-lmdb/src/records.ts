@@ -45,11 +45,12 @@ function open(value: Buffer, minBody: number, salt = 0): Buffer {
   return body;
 }
 
+const saltScratch = Buffer.alloc(8);
+
 /** Checksum seed of an entry: its index, so that a value under the wrong key is caught too. */
 function indexSalt(index: number): number {
-  const key = Buffer.allocUnsafe(8);
-  writeU64(key, 0, index);
-  return crc32(key);
+  writeU64(saltScratch, 0, index);
+  return crc32(saltScratch);
 }
 
 const ENTRY_FIXED = 1 + 8;
