@@ -5,6 +5,7 @@ import { Inbound } from './inbound.js';
 import { resolveOptions, resolvePeers, type ResolvedOptions, type ZmqPeers, type ZmqTransportOptions } from './options.js';
 import { PeerLink } from './peer-link.js';
 import type { SendQueueLimits } from './send-queue.js';
+import { bindReceiver } from './listener.js';
 import { createReceiver, createSender } from './sockets.js';
 
 /** Counters for metrics. */
@@ -75,10 +76,11 @@ export class ZmqTransport implements Transport {
     const receiver = createReceiver(listen, this.#options);
     this.#receiver = receiver;
     try {
-      await receiver.bind(listen);
+      await bindReceiver(receiver, listen, () => this.isClosed());
     } catch (error) {
       if (this.isClosed()) return; // close() was called while binding and released the socket
       receiver.close();
+      this.#receiver = undefined;
       this.#state = 'closed';
       throw new Error(
         `node ${id} cannot listen on ${listen}: ${error instanceof Error ? error.message : String(error)}; ` +
