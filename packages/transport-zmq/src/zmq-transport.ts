@@ -23,6 +23,9 @@ export interface ZmqTransportStats {
 /** Frames and bytes per socket write; larger batches would only delay the peer's first decode. */
 const BATCH = { batchFrames: 256, batchBytes: 1024 * 1024 };
 
+/** ZeroMQ messages (each a batch of frames) received before yielding to the event loop. */
+const RECEIVE_TURN_MESSAGES = 16;
+
 /**
  * A Raft {@link Transport} over ZeroMQ on TCP: the node receives on a ROUTER socket bound to
  * `listen`, and sends to each peer on a DEALER socket of its own connected to the peer's address.
@@ -170,7 +173,10 @@ export class ZmqTransport implements Transport {
   }
 
   private async receive(receiver: Router, inbound: Inbound): Promise<void> {
-    for (;;) {
+    for (let received = 1; ; received++) {
+      // receive() resolves at once while messages wait, so a flood would keep this loop in
+      // microtasks and starve the node's timers and I/O; every so often it lets them run.
+      if (received % RECEIVE_TURN_MESSAGES === 0) await new Promise(setImmediate);
       let parts: Buffer[];
       try {
         parts = await receiver.receive();
