@@ -35,6 +35,10 @@ export interface KvOptions {
   readonly requestTimeoutMs: number;
   /** Enables the dashboard's fault-injection controls. Never on by default. */
   readonly demo: boolean;
+  /** Start outside the configuration and wait to be added (`POST /v1/members/:id` on the leader). */
+  readonly join: boolean;
+  /** Applied entries between snapshots (0: never). */
+  readonly snapshotEntries: number;
   readonly logLevel: string;
 }
 
@@ -60,6 +64,10 @@ const USAGE = `usage: raft-kv --id <n> --peers <n,n,...> [options]
   --read-mode safe|lease   default safe
   --max-body <bytes>       default 1048576
   --timeout-ms <ms>        request timeout, default 5000
+  --join                   join a running cluster: wait for the leader to add this node
+                           (POST /v1/members/<id> {"as":"learner"}); --peers lists the members
+  --snapshot-entries <n>   snapshot and compact the log every n applied entries, default 10000
+                           (0: never)
   --demo                   enable fault-injection controls (kill, partition) for the dashboard
   --log-level <level>      pino level, default info`;
 
@@ -97,6 +105,8 @@ export function parseKvOptions(argv: readonly string[]): KvOptions {
         'max-body': { type: 'string', default: String(1024 * 1024) },
         'timeout-ms': { type: 'string', default: '5000' },
         demo: { type: 'boolean', default: false },
+        join: { type: 'boolean', default: false },
+        'snapshot-entries': { type: 'string', default: '10000' },
         'log-level': { type: 'string', default: 'info' },
       },
     });
@@ -146,6 +156,8 @@ export function parseKvOptions(argv: readonly string[]): KvOptions {
     maxBodyBytes: positiveInteger('--max-body', v['max-body']),
     requestTimeoutMs: positiveInteger('--timeout-ms', v['timeout-ms']),
     demo: v.demo,
+    join: v.join,
+    snapshotEntries: nonNegativeInteger('--snapshot-entries', v['snapshot-entries']),
     logLevel: oneOf('--log-level', v['log-level'], ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   };
 }
@@ -194,6 +206,10 @@ function positiveInteger(what: string, text: string): number {
     throw new ConfigError(`${what} must be a positive integer, got "${text}"`);
   }
   return Number(text);
+}
+
+function nonNegativeInteger(what: string, text: string): number {
+  return text === '0' ? 0 : positiveInteger(what, text);
 }
 
 function oneOf<const T extends readonly string[]>(what: string, text: string, allowed: T): T[number] {

@@ -67,6 +67,27 @@ export class RaftKvService implements KvService {
     return this.store.get(key);
   }
 
+  /** The configuration in force on this node. */
+  members(): { readonly voters: readonly number[]; readonly learners: readonly number[]; readonly joint: boolean } {
+    const conf = this.node.currentStatus.conf;
+    return { voters: conf.voters, learners: conf.learners, joint: conf.votersOutgoing.length > 0 };
+  }
+
+  /**
+   * Adds `id` as a learner or a voter (promoting a learner), or removes it; resolves once the
+   * change is applied on this node. Errors are classified as for writes: a refused change
+   * (another one pending, invalid now) is definite.
+   */
+  async changeMember(id: number, change: 'learner' | 'voter' | 'remove'): Promise<void> {
+    try {
+      if (change === 'learner') await this.node.addLearner(id);
+      else if (change === 'voter') await this.node.addVoter(id);
+      else await this.node.removeNode(id);
+    } catch (error) {
+      throw classifyWriteError(error);
+    }
+  }
+
   status(): KvStatus {
     const s = this.node.currentStatus;
     return {

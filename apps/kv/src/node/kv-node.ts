@@ -2,6 +2,7 @@ import type { Storage } from '@raft/core';
 import { RaftNode } from '@raft/log';
 import type { Logger } from 'pino';
 import type { KvOptions } from '../config/options.js';
+import { memberRoutes } from '../http/member-routes.js';
 import { startHttpServer } from '../http/server.js';
 import { KvStateMachine, type AppliedCommand } from '../kv/kv-state-machine.js';
 import { RaftKvService } from '../kv/raft-kv-service.js';
@@ -50,6 +51,8 @@ export async function startKvNode(options: KvOptions, logger: Logger): Promise<R
   const node = new RaftNode<AppliedCommand>({
     id: options.id,
     peers: options.peers,
+    join: options.join,
+    snapshotEntries: options.snapshotEntries,
     transport: faults,
     storage: timed(await openStorage(options), metrics),
     stateMachine: new KvStateMachine(store),
@@ -78,7 +81,10 @@ export async function startKvNode(options: KvOptions, logger: Logger): Promise<R
     maxBodyBytes: options.maxBodyBytes,
     requestTimeoutMs: options.requestTimeoutMs,
     metrics: () => metrics.render(),
-    extraRoutes: options.demo ? [demoRoutes(faults, recent)] : [],
+    extraRoutes: [
+      memberRoutes({ service, selfId: options.id, httpAddressOf: (id) => options.members.get(id)?.http, requestTimeoutMs: options.requestTimeoutMs }),
+      ...(options.demo ? [demoRoutes(faults, recent)] : []),
+    ],
   });
   logger.info({ url: http.url, transport: options.transport, storage: options.storage, dataDir: options.dataDir }, 'raft-kv node listening');
   return {
