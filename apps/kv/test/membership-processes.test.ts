@@ -8,6 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../src/demo/free-ports.js';
 import { nodeCommand } from '../src/demo/node-command.js';
 
+/** A parsed reply body: JSON fields as the API documents them, or the text of a value. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads whichever documented field it needs
+type Reply = any;
+
 /** raft-kv processes started by hand: founders, and nodes that join later. */
 class Processes {
   readonly children = new Map<number, ChildProcess>();
@@ -47,7 +51,7 @@ class Processes {
     await rm(this.dir, { recursive: true, force: true });
   }
 
-  async json(id: number, path: string, init?: RequestInit): Promise<{ status: number; body: any }> {
+  async json(id: number, path: string, init?: RequestInit): Promise<{ status: number; body: Reply }> {
     const reply = await fetch(`${this.http.get(id)}${path}`, { ...init, signal: AbortSignal.timeout(10_000) });
     const text = await reply.text();
     return { status: reply.status, body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text };
