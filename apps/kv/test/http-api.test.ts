@@ -59,6 +59,14 @@ describe('the KV HTTP API', () => {
     expect((await call(leader, 'GET', '/v1/kv/k')).status).toBe(404);
   });
 
+  it('snapshots a node on request', async () => {
+    await call(leader, 'PUT', '/v1/kv/snap', 'x');
+    const first = await call(leader, 'POST', '/v1/snapshot');
+    expect(first).toMatchObject({ status: 200, json: { index: expect.any(Number), term: expect.any(Number) } });
+    expect(await call(leader, 'POST', '/v1/snapshot')).toMatchObject({ status: 200, json: { index: null } });
+    expect((await call(leader, 'GET', '/v1/snapshot')).status).toBe(405);
+  });
+
   it('reports status with members', async () => {
     const status = await call(follower, 'GET', '/v1/status');
     expect(status.json).toMatchObject({ id: follower.id, role: 'follower', leader: leader.id, members: [1, 2, 3] });

@@ -12,6 +12,7 @@ import {
   type NodeId,
   type PersistedState,
   type Ready,
+  type SnapshotMeta,
 } from '@raft/core';
 import { NodeFailedError, NodeStoppedError } from './errors.js';
 import { Mailbox, TICK } from './mailbox.js';
@@ -80,6 +81,8 @@ export class Driver<R> {
   private leader: NodeId = 0;
   private commit = 0;
   private applied: number;
+  /** Callers of `snapshot()` waiting for the next turn. */
+  private snapshotWaiters: { resolve(meta: SnapshotMeta | undefined): void; reject(error: unknown): void }[] = [];
   /** Ticks since unconfirmed reads were last asked again. */
   private ticksSinceReadRetry = 0;
   private conf: ConfState;
@@ -165,6 +168,7 @@ export class Driver<R> {
     try {
       while (!this.stopping) {
         this.feed();
+        if (this.snapshotWaiters.length > 0) await this.snapshotOnRequest();
         if (!this.core.hasReady()) {
           await this.mailbox.wait();
           continue;
@@ -197,6 +201,8 @@ export class Driver<R> {
     this.reads.abort(cause);
     for (const control of this.controls) control.reject(new NodeStoppedError({ cause }));
     this.controls = [];
+    for (const waiter of this.snapshotWaiters) waiter.reject(new NodeStoppedError({ cause }));
+    this.snapshotWaiters = [];
   }
 
   /** Writes the commit index the core did not ask to sync, so a restart replays up to it. */
@@ -352,12 +358,39 @@ export class Driver<R> {
   private async maybeSnapshot(): Promise<void> {
     const every = this.options.snapshotEntries;
     if (every === 0 || this.applied - this.snapshotIndex < every) return;
+    await this.snapshotApplied();
+  }
+
+  /** Takes the snapshots `snapshot()` asked for (one covers every waiter). */
+  private async snapshotOnRequest(): Promise<void> {
+    const waiters = this.snapshotWaiters;
+    this.snapshotWaiters = [];
+    if (this.options.stateMachine.snapshot === undefined) {
+      const error = new Error('the state machine has no snapshot() method; give it snapshot() and restore() to take snapshots');
+      for (const waiter of waiters) waiter.reject(error);
+      return;
+    }
+    const meta = this.applied > this.snapshotIndex ? await this.snapshotApplied() : undefined;
+    for (const waiter of waiters) waiter.resolve(meta);
+  }
+
+  /** Snapshots the state machine at the applied index and compacts the log behind it. */
+  private async snapshotApplied(): Promise<SnapshotMeta> {
     const meta = { index: this.applied, term: this.appliedTerm, conf: this.core.status().conf };
     const { storage, stateMachine } = this.options;
     await this.write(() => takeSnapshot(storage, stateMachine, meta));
     this.core.compact(meta);
     await this.write(() => storage.compact(meta.index));
     this.snapshotIndex = meta.index;
+    return meta;
+  }
+
+  /** Asks for a snapshot at the applied index at the next turn; see {@link RaftNode.snapshot}. */
+  snapshot(): Promise<SnapshotMeta | undefined> {
+    return new Promise((resolve, reject) => {
+      this.snapshotWaiters.push({ resolve, reject });
+      this.mailbox.wake();
+    });
   }
 
   private send(message: Message): void {

@@ -6,6 +6,7 @@ import {
   ProposalDroppedError,
   type ConfChange,
   type ConfChangeSingle,
+  type SnapshotMeta,
   Role,
   type Entry,
   type NodeId,
@@ -181,6 +182,18 @@ export class RaftNode<R = unknown> {
     const driver = this.running();
     if (driver === undefined) throw new NodeStoppedError();
     await driver.changeMembership(change);
+  }
+
+  /**
+   * Takes a snapshot of the state machine now (at the applied index) and compacts the log behind
+   * it, as `snapshotEntries` does automatically. Resolves with where the snapshot sits, or
+   * `undefined` when nothing was applied since the last one.
+   * @throws Error when the state machine has no `snapshot()`; {@link NodeStoppedError}.
+   */
+  async snapshot(): Promise<SnapshotMeta | undefined> {
+    const driver = this.running();
+    if (driver === undefined) throw new NodeStoppedError();
+    return driver.snapshot();
   }
 
   /** Adds `id` as a voter, or promotes the learner `id`. See {@link RaftNode.changeMembership}. */

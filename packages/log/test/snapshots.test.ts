@@ -41,4 +41,15 @@ describe('snapshots and log compaction', () => {
     expect((back.stateMachine as SnapshottingStateMachine).restores).toBeGreaterThanOrEqual(1);
     expect(back.stateMachine.values).toEqual(leader.stateMachine.values);
   });
+
+  it('takes a snapshot on request and compacts the log behind it', async () => {
+    cluster = await TestCluster.start(1, { snapshots: true, snapshotEntries: 0 });
+    const leader = await cluster.leader();
+    let last = 0;
+    for (let i = 0; i < 10; i++) last = (await leader.node.propose(command(i))).index;
+    const meta = await leader.node.snapshot();
+    expect(meta).toMatchObject({ index: last, conf: { voters: [1] } });
+    expect(await leader.storage.firstIndex()).toBe(last + 1);
+    expect(await leader.node.snapshot()).toBeUndefined();
+  });
 });

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { KvOptions } from '../config/options.js';
 import { memberRoutes } from '../http/member-routes.js';
 import { startHttpServer } from '../http/server.js';
+import { snapshotRoute } from '../http/snapshot-route.js';
 import { KvStateMachine, type AppliedCommand } from '../kv/kv-state-machine.js';
 import { RaftKvService } from '../kv/raft-kv-service.js';
 import { KvStore } from '../kv/store.js';
@@ -82,6 +83,7 @@ export async function startKvNode(options: KvOptions, logger: Logger): Promise<R
     requestTimeoutMs: options.requestTimeoutMs,
     metrics: () => metrics.render(),
     extraRoutes: [
+      snapshotRoute(() => node.snapshot()),
       memberRoutes({ service, selfId: options.id, httpAddressOf: (id) => options.members.get(id)?.http, requestTimeoutMs: options.requestTimeoutMs }),
       ...(options.demo ? [demoRoutes(faults, recent)] : []),
     ],

@@ -2,6 +2,7 @@ import { RaftNode } from '@raft/log';
 import { MemoryStorage } from '@raft/storage-memory';
 import { MemoryNetwork } from '@raft/transport-memory';
 import { startHttpServer, type RunningHttpServer } from '../../src/http/server.js';
+import { snapshotRoute } from '../../src/http/snapshot-route.js';
 import { KvStateMachine, type AppliedCommand } from '../../src/kv/kv-state-machine.js';
 import { RaftKvService } from '../../src/kv/raft-kv-service.js';
 import { KvStore } from '../../src/kv/store.js';
@@ -46,6 +47,7 @@ export class InProcessKvCluster {
         maxBodyBytes,
         requestTimeoutMs: 3_000,
         metrics: async () => '',
+        extraRoutes: [snapshotRoute(() => node.snapshot())],
       });
       cluster.urls.set(id, http.url);
       cluster.members.push({ id, node, http });
