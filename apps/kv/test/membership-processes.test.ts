@@ -15,6 +15,8 @@ type Reply = any;
 /** raft-kv processes started by hand: founders, and nodes that join later. */
 class Processes {
   readonly children = new Map<number, ChildProcess>();
+  /** Each node's log lines (JSON), shown when the test fails. */
+  readonly logs = new Map<number, string[]>();
   readonly http = new Map<number, string>();
   constructor(
     readonly dir: string,
@@ -33,10 +35,17 @@ class Processes {
 
   start(id: number, peers: readonly number[], join = false): void {
     const args = ['--id', String(id), '--peers', peers.filter((p) => p !== id).join(','), '--cluster', this.clusterFile];
-    args.push('--data-dir', `${this.dir}/node-${id}`, '--snapshot-entries', '20', '--log-level', 'warn');
+    args.push('--data-dir', `${this.dir}/node-${id}`, '--snapshot-entries', '20', '--log-level', 'info');
     if (join) args.push('--join');
     const { command, argv } = nodeCommand(args);
-    this.children.set(id, spawn(command, argv, { stdio: 'ignore' }));
+    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines = this.logs.get(id) ?? [];
+    this.logs.set(id, lines);
+    lines.push(`--- started${join ? ' (join)' : ''}`);
+    const keep = (chunk: Buffer) => lines.push(...chunk.toString().trimEnd().split('\n'));
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    this.children.set(id, child);
   }
 
   async kill(id: number): Promise<void> {
@@ -62,7 +71,10 @@ class Processes {
     for (;;) {
       const found = await probe().catch(() => undefined);
       if (found !== undefined) return found;
-      if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      if (performance.now() > deadline) {
+        const logs = [...this.logs].map(([id, lines]) => `node ${id}:\n  ${lines.slice(-15).join('\n  ')}`).join('\n');
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${logs}`);
+      }
       await delay(100);
     }
   }
@@ -83,8 +95,8 @@ afterAll(async () => {
 });
 
 describe('membership changes across raft-kv processes (zmq + file)', () => {
-  it('adds two nodes under write load, promotes them, removes the leader, and a wiped node rejoins from a snapshot', async () => {
-    const p = (processes = await Processes.create([1, 2, 3, 4, 5]));
+  it('adds two nodes under write load, promotes them, removes the leader, and a node that lost its disk is replaced from a snapshot', async () => {
+    const p = (processes = await Processes.create([1, 2, 3, 4, 5, 6]));
     for (const id of [1, 2, 3]) p.start(id, [1, 2, 3]);
     let leader = await p.leader([1, 2, 3]);
 
@@ -119,28 +131,29 @@ describe('membership changes across raft-kv processes (zmq + file)', () => {
     expect(leader).not.toBe(removed);
     await p.kill(removed);
 
-    // A voter loses its disk: it is removed, wiped, and rejoins as a new learner from a snapshot.
-    const wiped = members.find((id) => id !== leader)!;
-    await p.kill(wiped);
-    expect((await p.json(leader, `/v1/members/${wiped}`, { method: 'DELETE' })).status).toBe(200);
-    await rm(`${p.dir}/node-${wiped}`, { recursive: true, force: true });
-    members = members.filter((id) => id !== wiped);
-    // Let the load run on without it until the log it would need is compacted (snapshots every 20).
+    // A voter loses its disk: it is removed, and the machine rejoins, empty, as a new node (ids are
+    // never reused: messages meant for the old node may still be on their way), from a snapshot.
+    const lost = members.find((id) => id !== leader)!;
+    await p.kill(lost);
+    expect((await p.json(leader, `/v1/members/${lost}`, { method: 'DELETE' })).status).toBe(200);
+    members = members.filter((id) => id !== lost);
+    // Let the load run on until the log the new node would need is compacted (snapshots every 20).
     const { commitIndex: atRemoval } = (await p.json(leader, '/v1/status')).body as { commitIndex: number };
     await p.until('40 more entries committed', async () => (((await p.json(leader, '/v1/status')).body.commitIndex as number) > atRemoval + 40 ? true : undefined));
-    p.start(wiped, members, true);
-    await p.until(`node ${wiped} to come up`, async () => ((await p.json(wiped, '/v1/status')).status === 200 ? true : undefined));
-    expect((await p.json(leader, `/v1/members/${wiped}`, { method: 'POST', body: '{"as":"learner"}' })).status).toBe(200);
+    const fresh = 6;
+    p.start(fresh, members, true);
+    await p.until(`node ${fresh} to come up`, async () => ((await p.json(fresh, '/v1/status')).status === 200 ? true : undefined));
+    expect((await p.json(leader, `/v1/members/${fresh}`, { method: 'POST', body: '{"as":"learner"}' })).status).toBe(200);
     writing = false;
     await load;
 
     const { commitIndex } = (await p.json(leader, '/v1/status')).body as { commitIndex: number };
-    await p.until(`node ${wiped} to catch up`, async () => (((await p.json(wiped, '/v1/status')).body.appliedIndex as number) >= commitIndex ? true : undefined));
+    await p.until(`node ${fresh} to catch up`, async () => (((await p.json(fresh, '/v1/status')).body.appliedIndex as number) >= commitIndex ? true : undefined));
     expect(acknowledged.size).toBeGreaterThan(20);
     for (const [key, value] of acknowledged) {
       for (const id of members) expect({ id, key, ...(await p.json(id, `/v1/kv/${key}`)) }).toEqual({ id, key, status: 200, body: value });
       // The learner's local store, restored from a snapshot, holds every acknowledged write too.
-      expect({ key, ...(await p.json(wiped, `/v1/kv/${key}?consistency=stale`)) }).toEqual({ key, status: 200, body: value });
+      expect({ key, ...(await p.json(fresh, `/v1/kv/${key}?consistency=stale`)) }).toEqual({ key, status: 200, body: value });
     }
   }, 120_000);
 });

@@ -144,7 +144,11 @@ export class RaftLog {
   commitTo(index: number): boolean {
     if (index <= this.committed) return false;
     if (index > this.lastIndex) {
-      throw new Error(`raft log: commit ${index} is past the last index ${this.lastIndex}; the leader sent a bad commit`);
+      throw new Error(
+        `raft log: the leader says ${index} is committed here, but this log ends at ${this.lastIndex}: this node lost entries ` +
+          'it had acknowledged (a wiped or restored data directory started again under the same id?). Remove the node ' +
+          'from the cluster and let it rejoin under a new id',
+      );
     }
     this.committed = index;
     return true;
