@@ -6,4 +6,4 @@
  * @packageDocumentation
  */
 export { ZmqTransport, type ZmqTransportStats } from './zmq-transport.js';
-export type { ZmqPeers, ZmqTransportLogger, ZmqTransportOptions } from './options.js';
+export type { ZmqCurveOptions, ZmqPeers, ZmqTransportLogger, ZmqTransportOptions } from './options.js';

@@ -47,12 +47,37 @@ export interface ZmqTransportOptions {
   readonly reconnectMaxIntervalMs?: number;
   /** Told about dropped and malformed frames. Default: silent. */
   readonly logger?: ZmqTransportLogger;
+  /**
+   * CURVE encryption (ZeroMQ's CurveZMQ): every connection is encrypted, and a node sends only to
+   * peers that prove they hold the secret key matching the public key configured for them. (Who
+   * connects to this node's listener is not authenticated by CURVE alone: frames are still checked
+   * for the cluster id, and keep the listener off untrusted networks.)
+   * Keys are Z85 strings of 40 characters, e.g. from `curveKeyPair()` of the `zeromq` package.
+   * Default: plain TCP (use it on trusted networks only).
+   */
+  readonly curve?: ZmqCurveOptions;
+}
+
+/** CURVE keys: this node's key pair and every peer's public key. */
+export interface ZmqCurveOptions {
+  readonly publicKey: string;
+  readonly secretKey: string;
+  /** Each peer's public key, by node id (the same ids as `peers`). */
+  readonly peerKeys: Readonly<Record<NodeId, string>> | ReadonlyMap<NodeId, string>;
+}
+
+/** {@link ZmqCurveOptions} checked, peer keys as a map. */
+export interface ResolvedCurve {
+  readonly publicKey: string;
+  readonly secretKey: string;
+  readonly peerKeys: ReadonlyMap<NodeId, string>;
 }
 
 /** {@link ZmqTransportOptions} with every default applied and checked. */
-export interface ResolvedOptions extends Required<Omit<ZmqTransportOptions, 'logger' | 'peers'>> {
+export interface ResolvedOptions extends Required<Omit<ZmqTransportOptions, 'logger' | 'peers' | 'curve'>> {
   readonly peers: ReadonlyMap<NodeId, string>;
   readonly logger: ZmqTransportLogger | undefined;
+  readonly curve: ResolvedCurve | undefined;
 }
 
 const MiB = 1024 * 1024;
@@ -134,5 +159,23 @@ export function resolveOptions(options: ZmqTransportOptions): ResolvedOptions {
     reconnectIntervalMs,
     reconnectMaxIntervalMs,
     logger: options.logger,
+    curve: options.curve === undefined ? undefined : resolveCurve(options.curve),
   };
+}
+
+const Z85_KEY = /^[0-9a-zA-Z.\-:+=^!/*?&<>()[\]{}@%$#]{40}$/;
+
+function curveKey(name: string, key: unknown): string {
+  if (typeof key !== 'string' || !Z85_KEY.test(key)) {
+    throw new TypeError(`${name} must be a CURVE key in Z85 (40 characters), e.g. from curveKeyPair() of the zeromq package`);
+  }
+  return key;
+}
+
+function resolveCurve(curve: ZmqCurveOptions): ResolvedCurve {
+  const entries: Iterable<readonly [unknown, string]> =
+    curve.peerKeys instanceof Map ? curve.peerKeys : Object.entries(curve.peerKeys as Record<string, string>);
+  const peerKeys = new Map<NodeId, string>();
+  for (const [peer, key] of entries) peerKeys.set(Number(peer), curveKey(`curve.peerKeys[${String(peer)}]`, key));
+  return { publicKey: curveKey('curve.publicKey', curve.publicKey), secretKey: curveKey('curve.secretKey', curve.secretKey), peerKeys };
 }

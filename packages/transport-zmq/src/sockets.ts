@@ -1,5 +1,6 @@
 import { Dealer, Router } from 'zeromq';
 import type { NodeId } from '@raft/core';
+import type { ResolvedCurve } from './options.js';
 
 /**
  * ZeroMQ messages (batches) per connection that libzmq buffers on each side. Raft needs no deep
@@ -24,6 +25,7 @@ export interface SocketSettings {
   readonly maxMessageBytes: number;
   readonly reconnectIntervalMs: number;
   readonly reconnectMaxIntervalMs: number;
+  readonly curve: ResolvedCurve | undefined;
 }
 
 /**
@@ -38,6 +40,7 @@ export function createReceiver(listen: string, settings: SocketSettings): Router
     maxMessageSize: settings.maxMessageBytes,
     receiveHighWaterMark: SOCKET_HIGH_WATER_MARK,
     ...HEARTBEAT,
+    ...(settings.curve && { curveServer: true, curveSecretKey: settings.curve.secretKey }),
   });
 }
 
@@ -46,7 +49,7 @@ export function createReceiver(listen: string, settings: SocketSettings): Router
  * of libzmq while the peer is unreachable, so the transport's bounded queue is the only buffer, and
  * `linger: 0` lets close() return at once whatever is still unsent.
  */
-export function createSender(ownId: NodeId, address: string, settings: SocketSettings): Dealer {
+export function createSender(ownId: NodeId, address: string, settings: SocketSettings, peerKey: string | undefined): Dealer {
   const dealer = new Dealer({
     routingId: String(ownId),
     ipv6: isIpv6(address),
@@ -57,6 +60,12 @@ export function createSender(ownId: NodeId, address: string, settings: SocketSet
     reconnectMaxInterval: settings.reconnectMaxIntervalMs,
     connectTimeout: 2 * settings.reconnectMaxIntervalMs,
     ...HEARTBEAT,
+    // The handshake fails unless the peer holds the secret key matching `peerKey`.
+    ...(settings.curve && peerKey !== undefined && {
+      curveServerKey: peerKey,
+      curvePublicKey: settings.curve.publicKey,
+      curveSecretKey: settings.curve.secretKey,
+    }),
   });
   dealer.connect(address);
   return dealer;

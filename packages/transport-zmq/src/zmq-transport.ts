@@ -168,7 +168,12 @@ export class ZmqTransport implements Transport {
   }
 
   private link(peer: NodeId, address: string): void {
-    const socket = createSender(this.#options.id, address, this.#options);
+    const curve = this.#options.curve;
+    const peerKey = curve?.peerKeys.get(peer);
+    if (curve !== undefined && peerKey === undefined) {
+      throw new TypeError(`curve.peerKeys has no public key for peer ${peer}; with CURVE every peer needs one`);
+    }
+    const socket = createSender(this.#options.id, address, this.#options, peerKey);
     this.#links.set(peer, new PeerLink(peer, address, socket, this.#limits, (line) => this.warn(line)));
   }
 
