@@ -37,7 +37,9 @@ export interface NatsTransportOptions {
   readonly subjectPrefix?: string;
   /**
    * Bytes published but not yet confirmed by the server beyond which `send` drops. Bounds the
-   * client's buffer when the server is slow or unreachable. Default 8 MiB.
+   * client's buffer when the server is slow or unreachable. Default 64 MiB, like `maxMessageBytes`:
+   * a window smaller than a few large messages throttles snapshot-sized traffic (8 MiB gave 63% of
+   * raw NATS throughput for 4 MiB messages, 64 MiB gave 75%).
    */
   readonly maxOutstandingBytes?: number;
   /** Largest encoded message sent or reassembled (snapshots must fit). Default 64 MiB. */
@@ -102,7 +104,7 @@ export function resolveOptions(options: NatsTransportOptions): ResolvedOptions {
     connection: options.connection,
     peers: options.peers === undefined ? undefined : resolvePeers(options.peers),
     subjectPrefix: options.subjectPrefix ?? 'raft',
-    maxOutstandingBytes: positiveInteger('maxOutstandingBytes', options.maxOutstandingBytes ?? 8 * MiB),
+    maxOutstandingBytes: positiveInteger('maxOutstandingBytes', options.maxOutstandingBytes ?? 64 * MiB),
     maxMessageBytes,
     maxReassemblyBytes,
     reassemblyTimeoutMs: positiveInteger('reassemblyTimeoutMs', options.reassemblyTimeoutMs ?? 10_000),
