@@ -25,13 +25,13 @@ interface Throughput {
   readonly megabytesPerSecond: number;
 }
 
-async function measure(open: () => Promise<Link>, count: number): Promise<Throughput> {
+async function measure(open: () => Promise<Link>, count: number, window = WINDOW): Promise<Throughput> {
   const link = await open();
   try {
     // A warm-up, so that connecting, the JIT and socket buffers are not part of the measurement.
-    await link.run(Math.ceil(count / 10), WINDOW);
+    await link.run(Math.ceil(count / 10), window);
     const start = performance.now();
-    await link.run(count, WINDOW);
+    await link.run(count, window);
     const seconds = (performance.now() - start) / 1000;
     return { messagesPerSecond: count / seconds, megabytesPerSecond: (count * link.frameBytes) / seconds / 1e6 };
   } finally {
@@ -66,4 +66,26 @@ for (const { label, message, count } of cases) {
     console.log(row('transport', transport));
   }
   console.log(`  transport/raw: median ${percent(median(ratios))} (rounds: ${ratios.map(percent).join(', ')})\n`);
+}
+
+// Round trips: one message in flight at a time (window 1), so each message waits for the previous
+// acknowledgement; the mean time per message is the mean round-trip time.
+const ROUND_TRIPS = 2_000;
+const micros = (t: Throughput): string => `${(1e6 / t.messagesPerSecond).toFixed(0).padStart(6)} µs`;
+for (const { label, message } of cases) {
+  const transportOpen = () => transportLink(message);
+  const probe = await transportOpen();
+  const frameBytes = probe.frameBytes;
+  await probe.close();
+  const ratios: number[] = [];
+  const lines: string[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const transport = await measure(transportOpen, ROUND_TRIPS, 1);
+    const raw = await measure(() => rawLink(frameBytes, REPLY_BYTES), ROUND_TRIPS, 1);
+    ratios.push(raw.messagesPerSecond / transport.messagesPerSecond);
+    lines.push(`  raw zmq    ${micros(raw)}   transport ${micros(transport)}`);
+  }
+  console.log(`round trip, ${label}: mean per message over ${ROUND_TRIPS}`);
+  for (const line of lines) console.log(line);
+  console.log(`  transport/raw round-trip time: median ${percent(median(ratios))}\n`);
 }
