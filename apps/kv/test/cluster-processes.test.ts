@@ -2,20 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { NatsServer } from '@raft/transport-nats/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../src/demo/supervisor.js';
 
 let demo: RunningDemo;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'raft-kv-e2e-'));
-  demo = await startDemo({ nodes: 3, transport: 'zmq', storage: 'file', dataDir, dashboardPort: 0 });
-});
-afterAll(async () => {
-  await demo?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
 
 interface NodeView {
   readonly id: number;
@@ -45,7 +36,22 @@ async function put(id: number, key: string, value: string): Promise<number> {
   return reply.status;
 }
 
-describe('raft-kv: three OS processes over ZeroMQ with file storage', () => {
+describe.each(['zmq', 'nats'] as const)('raft-kv: three OS processes over %s with file storage', (transport) => {
+  let nats: NatsServer | undefined;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), `raft-kv-e2e-${transport}-`));
+    // NATS runs on a server of the test's own, never the machine's 4222.
+    nats = transport === 'nats' ? await NatsServer.start() : undefined;
+    const nodeArgs = nats === undefined ? [] : ['--nats', nats.url];
+    demo = await startDemo({ nodes: 3, transport, storage: 'file', dataDir, dashboardPort: 0, nodeArgs });
+  });
+  afterAll(async () => {
+    await demo?.stop();
+    await nats?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
   it('writes through any node, survives SIGKILL of the leader, and the restarted node catches up', async () => {
     const leader = await demo.waitForLeader(20_000);
     const follower = demo.nodes.find((n) => n.id !== leader)!.id;
@@ -82,7 +88,9 @@ describe('raft-kv: three OS processes over ZeroMQ with file storage', () => {
       }
     }
   });
+});
 
+describe('raft-kv configuration', () => {
   it('rejects a bad configuration with exit code 2 and a precise message', async () => {
     const { spawnSync } = await import('node:child_process');
     const { nodeCommand } = await import('../src/demo/node-command.js');
