@@ -1,7 +1,7 @@
 /**
  * @raft/conformance: the Jepsen-style kit for Raft. This entry point holds the history model
  * (types, JSON Lines reading and writing, pairing into operations), the linearizability checker,
- * and a simulator of linearizable register histories to exercise both. The adapter contract suites live on their own subpaths,
+ * a simulator of linearizable register histories to exercise both, and the HTML report of a run. The adapter contract suites live on their own subpaths,
  * `@raft/conformance/storage-suite` and `@raft/conformance/transport-suite`.
  *
  * @packageDocumentation
@@ -33,3 +33,16 @@ export { pairOperations, type PairedHistory, type PairOptions } from './history/
 export { checkHistory, HistoryFormatError } from './checker/check.js';
 export type { CheckOptions, CheckResult, Counterexample, KeyResult, Verdict } from './checker/types.js';
 export { injectStaleRead, simulateRegisterHistory, type SimulationOptions } from './history/simulate.js';
+export {
+  nemesisWindows,
+  OUTCOME_COLORS,
+  renderReport,
+  summarizeRun,
+  verdictName,
+  writeRunArtifacts,
+  type NemesisWindow,
+  type OutcomeCounts,
+  type Report,
+  type RunArtifacts,
+  type RunSummary,
+} from './report/index.js';
