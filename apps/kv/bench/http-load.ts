@@ -1,0 +1,255 @@
+/**
+ * `pnpm --filter @raft/kv bench`: closed-loop HTTP load against a three-node raft-kv cluster
+ * (separate OS processes started by the demo supervisor, file storage) on this machine, once per
+ * transport. N clients each keep exactly one request outstanding over a keep-alive connection;
+ * after a warm-up, completions are counted and timed for a fixed duration. Throughput is also given
+ * as a ratio to the raw `write` + `fdatasync` rate of the data directory's disk measured in the
+ * same run, since absolute numbers on a shared machine are noise.
+ *
+ * Environment: RAFT_BENCH_DIR (parent of the data directory; default the OS temp directory),
+ * KV_BENCH_TRANSPORTS (default "zmq,nats"), KV_BENCH_CLIENTS (default "1,16,64"),
+ * KV_BENCH_SECONDS (measured, default 5), KV_BENCH_WARMUP_SECONDS (default 1),
+ * KV_BENCH_OPS (default "put-leader,put-followers,get-leader"), KV_BENCH_VERBOSE=1 (node output).
+ */
+import { Agent, request } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NatsServer } from '@raft/transport-nats/testing';
+import { startDemo, type RunningDemo } from '../src/demo/supervisor.js';
+import { rawFsync, type RawFsync } from './fsync.js';
+
+type Transport = 'zmq' | 'nats';
+type Operation = 'put-leader' | 'put-followers' | 'get-leader';
+
+const DESCRIPTIONS: Record<Operation, string> = {
+  'put-leader': 'PUT → leader',
+  'put-followers': 'PUT → followers (forwarded)',
+  'get-leader': 'GET → leader (linearizable)',
+};
+
+const list = (name: string, fallback: string): string[] =>
+  (process.env[name] ?? fallback)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+const seconds = (name: string, fallback: number): number => Number(process.env[name] ?? fallback) * 1000;
+
+const transports = list('KV_BENCH_TRANSPORTS', 'zmq,nats') as Transport[];
+const clientCounts = list('KV_BENCH_CLIENTS', '1,16,64').map(Number);
+const operations = list('KV_BENCH_OPS', 'put-leader,put-followers,get-leader') as Operation[];
+const durationMs = seconds('KV_BENCH_SECONDS', 5);
+const warmupMs = seconds('KV_BENCH_WARMUP_SECONDS', 1);
+const verbose = process.env['KV_BENCH_VERBOSE'] === '1';
+const VALUE = 'v'.repeat(100);
+const KEYS_PER_CLIENT = 256;
+
+interface Result {
+  readonly transport: Transport;
+  readonly operation: Operation;
+  readonly clients: number;
+  readonly opsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+}
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** One live status line on a terminal; a plain line per finished step otherwise. */
+const progress = {
+  live: process.stderr.isTTY,
+  update(text: string): void {
+    if (this.live) process.stderr.write(`\r\x1b[2K${text}`);
+  },
+  done(text: string): void {
+    process.stderr.write(this.live ? `\r\x1b[2K${text}\n` : `${text}\n`);
+  },
+};
+
+/** One HTTP request over `agent`; resolves with the status code once the body has been read. */
+function send(agent: Agent, base: URL, method: string, path: string, body?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        method,
+        path,
+        headers: body === undefined ? undefined : { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.on('error', reject);
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.resume();
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+/**
+ * Runs `clients` closed-loop clients for warm-up + duration and measures the requests completed
+ * inside the measured window.
+ */
+async function measure(
+  label: string,
+  clients: number,
+  op: (client: number, seq: number) => Promise<boolean>,
+): Promise<Pick<Result, 'opsPerSecond' | 'p50Ms' | 'p99Ms' | 'errors'>> {
+  const start = performance.now();
+  const measureFrom = start + warmupMs;
+  const measureTo = measureFrom + durationMs;
+  const latencies: number[] = [];
+  let errors = 0;
+  let lastCount = 0;
+  let lastAt = start;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    const done = latencies.length;
+    const rate = ((done - lastCount) * 1000) / (now - lastAt);
+    const phase = now < measureFrom ? 'warm-up' : `${fmt((now - measureFrom) / 1000, 1)}/${fmt(durationMs / 1000)} s`;
+    progress.update(`${label}: ${phase}, ${fmt(rate)} ops/s, ${fmt(done)} done, ${errors} errors`);
+    lastCount = done;
+    lastAt = now;
+  }, 250);
+  try {
+    await Promise.all(
+      Array.from({ length: clients }, async (_, client) => {
+        for (let seq = 0; performance.now() < measureTo; seq++) {
+          const sent = performance.now();
+          const ok = await op(client, seq).catch(() => false);
+          const received = performance.now();
+          if (received < measureFrom || received > measureTo) continue;
+          if (ok) latencies.push(received - sent);
+          else errors += 1;
+        }
+      }),
+    );
+  } finally {
+    clearInterval(ticker);
+  }
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    opsPerSecond: (latencies.length * 1000) / durationMs,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    errors,
+  };
+}
+
+async function benchTransport(transport: Transport, parentDir: string): Promise<Result[]> {
+  const nats = transport === 'nats' ? await NatsServer.start() : undefined;
+  const dataDir = join(parentDir, transport);
+  const tail: string[] = [];
+  let demo: RunningDemo | undefined;
+  const agents: Agent[] = [];
+  try {
+    demo = await startDemo({
+      nodes: 3,
+      transport,
+      storage: 'file',
+      dataDir,
+      dashboardPort: 0,
+      nodeArgs: nats ? ['--nats', nats.url] : [],
+      onNodeOutput: (id, line) => {
+        if (verbose) process.stderr.write(`[node ${id}] ${line}\n`);
+        tail.push(`[node ${id}] ${line}`);
+        if (tail.length > 30) tail.shift();
+      },
+    });
+    const leaderId = await demo.waitForLeader(30_000);
+    const leader = demo.nodes.find((n) => n.id === leaderId)!;
+    const followers = demo.nodes.filter((n) => n.id !== leaderId);
+    progress.done(`[${transport}] cluster up: leader node ${leaderId} at ${leader.http}, followers ${followers.map((f) => f.id).join(', ')}`);
+
+    const results: Result[] = [];
+    for (const clients of clientCounts) {
+      for (const operation of operations) {
+        const agent = new Agent({ keepAlive: true, maxSockets: clients, maxFreeSockets: clients });
+        agents.push(agent);
+        const leaderUrl = new URL(leader.http);
+        const followerUrls = followers.map((f) => new URL(f.http));
+        const key = (client: number, seq: number): string => `/v1/kv/bench-${client}-${seq % KEYS_PER_CLIENT}`;
+        const op =
+          operation === 'get-leader'
+            ? async (client: number, seq: number) => {
+                const status = await send(agent, leaderUrl, 'GET', key(client, seq));
+                return status === 200 || status === 404;
+              }
+            : async (client: number, seq: number) => {
+                const target = operation === 'put-leader' ? leaderUrl : followerUrls[client % followerUrls.length]!;
+                return (await send(agent, target, 'PUT', key(client, seq), VALUE)) === 200;
+              };
+        const label = `[${transport}] ${DESCRIPTIONS[operation]}, ${clients} client${clients === 1 ? '' : 's'}`;
+        const result = { transport, operation, clients, ...(await measure(label, clients, op)) };
+        agent.destroy();
+        progress.done(
+          `${label}: ${fmt(result.opsPerSecond)} ops/s, p50 ${fmt(result.p50Ms, 2)} ms, p99 ${fmt(result.p99Ms, 2)} ms${result.errors ? `, ${result.errors} errors` : ''}`,
+        );
+        results.push(result);
+      }
+    }
+    const status = (await (await fetch(`${leader.http}/v1/status`)).json()) as { role: string; leader: number };
+    if (status.role !== 'leader') progress.done(`[${transport}] warning: node ${leaderId} lost leadership during the run (now ${status.role}); figures are suspect`);
+    return results;
+  } catch (error) {
+    process.stderr.write(`\n[${transport}] failed: ${(error as Error).message}\nlast node output:\n${tail.join('\n')}\n`);
+    throw error;
+  } finally {
+    for (const agent of agents) agent.destroy();
+    await demo?.stop();
+    await nats?.stop();
+  }
+}
+
+function table(results: readonly Result[], fsync: number): string {
+  const header = ['transport', 'operation', 'clients', 'ops/s', '÷ raw fsync/s', 'p50 ms', 'p99 ms', 'errors'];
+  const rows = results.map((r) => [
+    r.transport,
+    DESCRIPTIONS[r.operation],
+    String(r.clients),
+    fmt(r.opsPerSecond),
+    `${fmt(r.opsPerSecond / fsync, 2)}×`,
+    fmt(r.p50Ms, 2),
+    fmt(r.p99Ms, 2),
+    String(r.errors),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const parentDir = await mkdtemp(join(process.env['RAFT_BENCH_DIR'] ?? tmpdir(), 'raft-kv-bench-'));
+try {
+  const cpu = cpus();
+  console.log(`raft-kv HTTP load: 3 raft-kv processes (file storage) + this client on ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'}), node ${process.version}`);
+  console.log(`closed loop, one request outstanding per client, keep-alive; ${fmt(warmupMs / 1000)} s warm-up + ${fmt(durationMs / 1000)} s measured; 100-byte values`);
+  console.log(`data directory: ${parentDir}`);
+  const before: RawFsync = await rawFsync(parentDir, 2_000);
+  progress.done(`raw write(100 B)+fdatasync before: ${fmt(before.syncsPerSecond)}/s (${fmt(before.meanLatencyMs, 3)} ms)`);
+  const results: Result[] = [];
+  for (const transport of transports) results.push(...(await benchTransport(transport, parentDir)));
+  const after: RawFsync = await rawFsync(parentDir, 2_000);
+  progress.done(`raw write(100 B)+fdatasync after: ${fmt(after.syncsPerSecond)}/s (${fmt(after.meanLatencyMs, 3)} ms)`);
+  const fsync = (before.syncsPerSecond + after.syncsPerSecond) / 2;
+  console.log('');
+  console.log(
+    `raw write(100 B)+fdatasync on the data directory's disk: ${fmt(fsync)}/s, ${fmt((before.meanLatencyMs + after.meanLatencyMs) / 2, 3)} ms ` +
+      `(before ${fmt(before.syncsPerSecond)}/s, after ${fmt(after.syncsPerSecond)}/s)`,
+  );
+  console.log(table(results, fsync));
+  const best64 = results.filter((r) => r.clients === 64 && r.operation !== 'get-leader');
+  const single = results.filter((r) => r.clients === 1 && r.operation === 'put-leader');
+  if (best64.length) console.log(`target ≥ 10,000 writes/s at 64 clients: best ${fmt(Math.max(...best64.map((r) => r.opsPerSecond)))}/s`);
+  if (single.length) console.log(`target write p50 < 1 ms at 1 client: ${single.map((r) => `${r.transport} ${fmt(r.p50Ms, 2)} ms`).join(', ')}`);
+} finally {
+  await rm(parentDir, { recursive: true, force: true });
+}
