@@ -1,6 +1,6 @@
-import type { Router } from 'zeromq';
+import type { Socket } from 'zeromq';
 
-/** How long `bind` keeps retrying an address that is still in use. */
+/** How long binding keeps retrying an address that is still in use. */
 const BIND_RETRY_MS = 1000;
 const BIND_RETRY_INTERVAL_MS = 50;
 
@@ -9,17 +9,17 @@ function inUse(error: unknown): boolean {
 }
 
 /**
- * Binds `receiver` to `listen`. An address in use is retried for up to a second, since the
- * listener of the node's previous incarnation (a closed transport, a process being restarted) may
- * still be on its way out; `cancelled` stops the retries once the transport closes.
+ * Binds `socket` to `address`. An address in use is retried for up to a second, since the socket
+ * that held it before (the listener of a closed transport or of a process being restarted, or a
+ * ZAP handler just closed) may still be on its way out; `cancelled` stops the retries.
  *
  * @throws the last bind error once retrying is over, or at once for any other error.
  */
-export async function bindReceiver(receiver: Router, listen: string, cancelled: () => boolean): Promise<void> {
+export async function bindRetrying(socket: Pick<Socket, 'bind'>, address: string, cancelled: () => boolean): Promise<void> {
   const deadline = performance.now() + BIND_RETRY_MS;
   for (;;) {
     try {
-      await receiver.bind(listen);
+      await socket.bind(address);
       return;
     } catch (error) {
       if (!inUse(error) || cancelled() || performance.now() > deadline) throw error;

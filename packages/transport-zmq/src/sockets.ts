@@ -1,4 +1,4 @@
-import { Dealer, Router } from 'zeromq';
+import { Dealer, Router, type Context } from 'zeromq';
 import type { NodeId } from '@raft/core';
 import type { ResolvedCurve } from './options.js';
 
@@ -26,14 +26,19 @@ export interface SocketSettings {
   readonly reconnectIntervalMs: number;
   readonly reconnectMaxIntervalMs: number;
   readonly curve: ResolvedCurve | undefined;
+  /** The context of the node's sockets; the default (global) context when undefined. */
+  readonly context: Context | undefined;
 }
 
 /**
  * The socket a node receives on, to be bound to `listen`. `handover` lets a restarted peer take its connection over at once,
  * even before the old connection's death has been noticed (the routing id is the peer's node id).
+ * With CURVE, each connecting client is authenticated by the ZAP handler of the settings' context
+ * under `zapDomain`, and refused when no handler answers (`zapEnforceDomain`).
  */
-export function createReceiver(listen: string, settings: SocketSettings): Router {
+export function createReceiver(listen: string, settings: SocketSettings, zapDomain: string | undefined): Router {
   return new Router({
+    ...(settings.context && { context: settings.context }),
     ipv6: isIpv6(listen),
     linger: 0,
     handover: true,
@@ -41,6 +46,7 @@ export function createReceiver(listen: string, settings: SocketSettings): Router
     receiveHighWaterMark: SOCKET_HIGH_WATER_MARK,
     ...HEARTBEAT,
     ...(settings.curve && { curveServer: true, curveSecretKey: settings.curve.secretKey }),
+    ...(zapDomain !== undefined && { zapDomain, zapEnforceDomain: true }),
   });
 }
 
@@ -51,6 +57,7 @@ export function createReceiver(listen: string, settings: SocketSettings): Router
  */
 export function createSender(ownId: NodeId, address: string, settings: SocketSettings, peerKey: string | undefined): Dealer {
   const dealer = new Dealer({
+    ...(settings.context && { context: settings.context }),
     routingId: String(ownId),
     ipv6: isIpv6(address),
     linger: 0,

@@ -5,8 +5,9 @@ import { Inbound } from './inbound.js';
 import { resolveOptions, resolvePeers, type ResolvedOptions, type ZmqPeers, type ZmqTransportOptions } from './options.js';
 import { PeerLink } from './peer-link.js';
 import type { SendQueueLimits } from './send-queue.js';
-import { bindReceiver } from './listener.js';
-import { createReceiver, createSender } from './sockets.js';
+import { bindRetrying } from './listener.js';
+import { createReceiver, createSender, type SocketSettings } from './sockets.js';
+import { ClientAuthenticator, curveContext } from './zap.js';
 
 /** Counters for metrics. */
 export interface ZmqTransportStats {
@@ -18,6 +19,8 @@ export interface ZmqTransportStats {
   readonly received: number;
   /** Frames received and dropped: undecodable, from another cluster, or addressed to another node. */
   readonly rejected: number;
+  /** With CURVE: connections refused because the client's public key is not in `curve.peerKeys`. */
+  readonly refused: number;
 }
 
 /** Frames and bytes per socket write; larger batches would only delay the peer's first decode. */
@@ -49,11 +52,13 @@ const RECEIVE_TURN_MESSAGES = 16;
 export class ZmqTransport implements Transport {
   readonly #options: ResolvedOptions;
   readonly #limits: SendQueueLimits;
+  readonly #sockets: SocketSettings;
   #peers: ReadonlyMap<NodeId, string>;
   readonly #links = new Map<NodeId, PeerLink>();
   #receiver: Router | undefined;
   #receiving: Promise<void> | undefined;
   #inbound: Inbound | undefined;
+  #authenticator: ClientAuthenticator | undefined;
   #state: 'new' | 'starting' | 'open' | 'closed' = 'new';
   #sent = 0;
   #dropped = 0;
@@ -63,6 +68,8 @@ export class ZmqTransport implements Transport {
     this.#options = resolveOptions(options);
     this.#peers = this.#options.peers;
     this.#limits = { frames: this.#options.sendQueueLimit, bytes: this.#options.sendQueueBytes, ...BATCH };
+    // With CURVE, the ZAP handler that authenticates clients must live in the listener's context.
+    this.#sockets = { ...this.#options, context: this.#options.curve && curveContext() };
   }
 
   /**
@@ -75,14 +82,32 @@ export class ZmqTransport implements Transport {
   async start(handler: MessageHandler): Promise<void> {
     if (this.#state !== 'new') throw new Error(`start() was already called on this transport (it is ${this.#state})`);
     this.#state = 'starting';
-    const { id, clusterId, listen } = this.#options;
-    const receiver = createReceiver(listen, this.#options);
+    const { id, clusterId, listen, curve } = this.#options;
+    let authenticator: ClientAuthenticator | undefined;
+    if (curve !== undefined) {
+      // Registered before the listener is bound, so that no client is ever let in unchecked.
+      authenticator = new ClientAuthenticator(curve.peerKeys, (line) => this.warn(line));
+      this.#authenticator = authenticator;
+      try {
+        await authenticator.open();
+      } catch (error) {
+        if (this.isClosed()) return;
+        this.#state = 'closed';
+        throw new Error(
+          `node ${id} cannot authenticate CURVE clients: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
+      }
+      if (this.isClosed()) return; // close() was called meanwhile and released the registration
+    }
+    const receiver = createReceiver(listen, this.#sockets, authenticator?.domain);
     this.#receiver = receiver;
     try {
-      await bindReceiver(receiver, listen, () => this.isClosed());
+      await bindRetrying(receiver, listen, () => this.isClosed());
     } catch (error) {
       if (this.isClosed()) return; // close() was called while binding and released the socket
       receiver.close();
+      authenticator?.close();
       this.#receiver = undefined;
       this.#state = 'closed';
       throw new Error(
@@ -153,6 +178,7 @@ export class ZmqTransport implements Transport {
       dropped: this.#dropped,
       received: this.#inbound?.delivered ?? 0,
       rejected: this.#inbound?.rejected ?? 0,
+      refused: this.#authenticator?.refused ?? 0,
     };
   }
 
@@ -163,6 +189,7 @@ export class ZmqTransport implements Transport {
       for (const link of this.#links.values()) link.close();
       this.#links.clear();
       this.#receiver?.close();
+      this.#authenticator?.close();
     }
     await this.#receiving;
   }
@@ -173,7 +200,7 @@ export class ZmqTransport implements Transport {
     if (curve !== undefined && peerKey === undefined) {
       throw new TypeError(`curve.peerKeys has no public key for peer ${peer}; with CURVE every peer needs one`);
     }
-    const socket = createSender(this.#options.id, address, this.#options, peerKey);
+    const socket = createSender(this.#options.id, address, this.#sockets, peerKey);
     this.#links.set(peer, new PeerLink(peer, address, socket, this.#limits, (line) => this.warn(line)));
   }
 
