@@ -124,6 +124,20 @@ export interface Snapshot {
   readonly data: Uint8Array;
 }
 
+/**
+ * Where one piece of a snapshot sent in pieces sits (see {@link MessageType.Snap} and
+ * {@link MessageType.SnapResp}).
+ */
+export interface SnapshotChunk {
+  /**
+   * Snap: the byte offset of `snapshot.data` within the snapshot's bytes. SnapResp: the next
+   * offset the receiver expects.
+   */
+  readonly offset: number;
+  /** Snap: this piece is the last one. SnapResp: the receiver has the whole snapshot. */
+  readonly done: boolean;
+}
+
 /** The kinds of message nodes exchange. */
 export const MessageType = {
   /** RequestVote. `index`/`logTerm`: the candidate's last log position. */
@@ -145,7 +159,13 @@ export const MessageType = {
    */
   Heartbeat: 7,
   HeartbeatResp: 8,
-  /** InstallSnapshot. `snapshot` holds the snapshot. */
+  /**
+   * InstallSnapshot. `snapshot` holds the snapshot. The core sends it with `snapshot.meta` only
+   * (it holds no snapshot bytes) and installs one it is stepped whole. Between nodes a runtime may
+   * carry it in pieces: then `chunk` says where `snapshot.data` sits in the snapshot's bytes, each
+   * piece is acknowledged with a {@link MessageType.SnapResp}, and the core never sees the pieces
+   * (it ignores a Snap that has a `chunk`).
+   */
   Snap: 9,
   /** Leadership transfer: campaign now, even inside an election timeout. */
   TimeoutNow: 10,
@@ -160,6 +180,14 @@ export const MessageType = {
   SnapStatus: 13,
   /** A peer could not be reached; the leader slows down replication to it. Local, stepped only. */
   Unreachable: 14,
+  /**
+   * Acknowledges a chunk of a snapshot sent in pieces (a Snap with a `chunk`); exchanged between
+   * runtimes, ignored by the core. `index`/`logTerm`: the snapshot's index and term. `chunk.offset`:
+   * every byte before it was received. `chunk.done`: the whole snapshot arrived and was installed
+   * (or was not needed). `reject`: the receiver is not assembling this snapshot from the offset the
+   * sender assumed, and expects the piece at `chunk.offset` next (usually 0: start again).
+   */
+  SnapResp: 15,
 } as const;
 /** @see {@link MessageType} */
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
@@ -187,8 +215,10 @@ export interface Message {
   readonly rejectHint: number;
   /** Opaque context: a ReadIndex request id, or the leadership-transfer marker on a campaign. */
   readonly context: Uint8Array;
-  /** InstallSnapshot payload. */
+  /** InstallSnapshot payload (with a `chunk`, one piece of the snapshot's data). */
   readonly snapshot?: Snapshot;
+  /** With a Snap or SnapResp of a snapshot sent in pieces: the piece's position. */
+  readonly chunk?: SnapshotChunk;
 }
 
 /** A node's role. */

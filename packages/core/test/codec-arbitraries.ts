@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { EntryType, MessageType, type ConfChange, type Entry, type Message, type Snapshot } from '../src/types.js';
+import { EntryType, MessageType, type ConfChange, type Entry, type Message, type Snapshot, type SnapshotChunk } from '../src/types.js';
 
 /** fast-check builds null-prototype records by default; decoded values are plain objects. */
 const plain = { noNullPrototype: true } as const;
@@ -30,7 +30,12 @@ const arbitrarySnapshot: fc.Arbitrary<Snapshot> = fc.record(
   plain,
 );
 
-/** Any message the codec must carry, with `snapshot` present or absent (never `undefined`). */
+const arbitraryChunk: fc.Arbitrary<SnapshotChunk> = fc.record({ offset: uint, done: fc.boolean() }, plain);
+
+/**
+ * Any message the codec must carry, with `snapshot` and `chunk` each present or absent (never
+ * `undefined`).
+ */
 export const arbitraryMessage: fc.Arbitrary<Message> = fc
   .tuple(
     fc.record(
@@ -50,8 +55,12 @@ export const arbitraryMessage: fc.Arbitrary<Message> = fc
       plain,
     ),
     fc.option(arbitrarySnapshot, { nil: undefined }),
+    fc.option(arbitraryChunk, { nil: undefined }),
   )
-  .map(([fields, snapshot]) => (snapshot ? { ...fields, snapshot } : fields));
+  .map(([fields, snapshot, chunk]) => {
+    const message: Message = snapshot ? { ...fields, snapshot } : fields;
+    return chunk ? { ...message, chunk } : message;
+  });
 
 /** Any membership change. */
 export const arbitraryConfChange: fc.Arbitrary<ConfChange> = fc.record(

@@ -60,6 +60,7 @@ describe('message codec: round trips', () => {
         context: bytes(0x54, 0x52),
         entries: [entry(1), entry(2, EMPTY), entry(3, encodeConfChange({ transition: 0, changes: [], context: EMPTY }), EntryType.ConfChange)],
         snapshot,
+        chunk: { offset: 2 ** 53 - 2, done: true },
       });
       expect(roundTrip(original)).toStrictEqual(original);
     }
@@ -68,6 +69,21 @@ describe('message codec: round trips', () => {
   it('leaves snapshot absent when the message has none', () => {
     const decoded = roundTrip(message({ type: MessageType.Heartbeat, from: 1, to: 2, term: 1 }));
     expect('snapshot' in decoded).toBe(false);
+    expect('chunk' in decoded).toBe(false);
+  });
+
+  it('round-trips the pieces of a snapshot sent in chunks and their acknowledgements', () => {
+    const piece = message({ type: MessageType.Snap, from: 1, to: 2, term: 4, snapshot, chunk: { offset: 2 ** 40 + 3, done: true } });
+    expect(roundTrip(piece)).toStrictEqual(piece);
+    const ack = message({ type: MessageType.SnapResp, from: 2, to: 1, term: 4, index: 9, logTerm: 3, reject: true, chunk: { offset: 0, done: false } });
+    expect(roundTrip(ack)).toStrictEqual(ack);
+    expect('chunk' in roundTrip(message({ type: MessageType.Snap, from: 1, to: 2, term: 4, snapshot }))).toBe(false);
+  });
+
+  it('adds the chunk section only when a message has one, so other frames keep their layout', () => {
+    const plain = message({ type: MessageType.Snap, from: 1, to: 2, term: 4, snapshot });
+    const withChunk = encodeMessage({ ...plain, chunk: { offset: 300, done: false } }, CLUSTER);
+    expect(withChunk.length).toBe(encodeMessage(plain, CLUSTER).length + 3);
   });
 
   it('round-trips arbitrary messages exactly', () => {
@@ -120,6 +136,13 @@ describe('message codec: rejects bad frames with a CodecError', () => {
     expect(() => decodeMessage(corrupt(2, 99), CLUSTER)).toThrow(/version 99 is not supported/);
     const typeOffset = 3 + 1 + CLUSTER.length;
     expect(() => decodeMessage(corrupt(typeOffset, 200), CLUSTER)).toThrow(/unknown message type 200/);
+  });
+
+  it('rejects a chunk whose done flag is not 0 or 1', () => {
+    const frame = encodeMessage(message({ type: MessageType.SnapResp, from: 1, to: 2, term: 1, chunk: { offset: 5, done: true } }), CLUSTER);
+    const copy = frame.slice();
+    copy[copy.length - 1] = 2;
+    expect(() => decodeMessage(copy, CLUSTER)).toThrow(/chunk done .* is 2, expected 0 or 1/);
   });
 
   it('rejects a length that runs past the end without allocating it', () => {

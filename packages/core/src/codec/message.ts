@@ -5,6 +5,7 @@ import {
   type Entry,
   type Message,
   type Snapshot,
+  type SnapshotChunk,
 } from '../types.js';
 import { checkClusterId, clusterIdBytes } from './cluster-id.js';
 import { CodecError } from './codec-error.js';
@@ -16,13 +17,15 @@ import { blobSize, FrameWriter, uintSize, uintsSize } from './writer.js';
  * then the bytes):
  *
  *   magic u8 u8 ("RF")  version u8  clusterId bytes (UTF-8)
- *   type u8  flags u8 (bit 0: reject, bit 1: snapshot follows)
+ *   type u8  flags u8 (bit 0: reject, bit 1: snapshot follows, bit 2: chunk follows)
  *   from  to  term  logTerm  index  commit  rejectHint  context bytes
  *   entryCount, then per entry: term  index  type u8  data bytes
  *   [snapshot: index  term  voters  learners  votersOutgoing  learnersNext (each a count then ids)
  *              autoLeave u8  data bytes]
+ *   [chunk: offset  done u8]
  *
- * The frame ends exactly there; anything after is an error.
+ * The frame ends exactly there; anything after is an error. The chunk section came with snapshots
+ * sent in pieces; it is flagged, so frames without one are laid out exactly as before.
  */
 
 const MAGIC_0 = 0x52;
@@ -33,7 +36,8 @@ export const FRAME_VERSION = 1;
 
 const FLAG_REJECT = 1;
 const FLAG_SNAPSHOT = 2;
-const KNOWN_FLAGS = FLAG_REJECT | FLAG_SNAPSHOT;
+const FLAG_CHUNK = 4;
+const KNOWN_FLAGS = FLAG_REJECT | FLAG_SNAPSHOT | FLAG_CHUNK;
 
 /** Smallest encoded entry: term, index, type and an empty data length, one byte each. */
 const MIN_ENTRY_BYTES = 4;
@@ -58,7 +62,7 @@ export function encodeMessage(message: Message, clusterId: string): Uint8Array {
   out.byte(FRAME_VERSION);
   out.blob(cluster);
   out.byte(message.type);
-  out.byte((message.reject ? FLAG_REJECT : 0) | (message.snapshot ? FLAG_SNAPSHOT : 0));
+  out.byte((message.reject ? FLAG_REJECT : 0) | (message.snapshot ? FLAG_SNAPSHOT : 0) | (message.chunk ? FLAG_CHUNK : 0));
   out.uint(message.from);
   out.uint(message.to);
   out.uint(message.term);
@@ -75,6 +79,10 @@ export function encodeMessage(message: Message, clusterId: string): Uint8Array {
     out.blob(entry.data);
   }
   if (message.snapshot) writeSnapshot(out, message.snapshot);
+  if (message.chunk) {
+    out.uint(message.chunk.offset);
+    out.byte(message.chunk.done ? 1 : 0);
+  }
   return out.finish();
 }
 
@@ -127,7 +135,8 @@ export function decodeMessage(frame: Uint8Array, clusterId: string): Message {
     rejectHint,
     context,
   };
-  const message: Message = (flags & FLAG_SNAPSHOT) !== 0 ? { ...fields, snapshot: readSnapshot(input) } : fields;
+  let message: Message = (flags & FLAG_SNAPSHOT) !== 0 ? { ...fields, snapshot: readSnapshot(input) } : fields;
+  if ((flags & FLAG_CHUNK) !== 0) message = { ...message, chunk: readChunk(input) };
   input.end();
   return message;
 }
@@ -147,6 +156,7 @@ function frameSize(message: Message, cluster: Uint8Array): number {
     uintSize(message.entries.length, 'entry count');
   for (const entry of message.entries) size += entrySize(entry);
   if (message.snapshot) size += snapshotSize(message.snapshot);
+  if (message.chunk) size += uintSize(message.chunk.offset, 'chunk offset') + 1;
   return size;
 }
 
@@ -192,6 +202,11 @@ function readSnapshot(input: FrameReader): Snapshot {
   const term = input.uint('snapshot term');
   const conf = readConfState(input);
   return { meta: { index, term, conf }, data: input.blob('snapshot data') };
+}
+
+function readChunk(input: FrameReader): SnapshotChunk {
+  const offset = input.uint('chunk offset');
+  return { offset, done: input.bool('chunk done') };
 }
 
 function confStateSize(conf: ConfState): number {

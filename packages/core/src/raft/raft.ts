@@ -718,7 +718,9 @@ export class Raft {
 
   #handleSnapshot(m: Message): void {
     const snapshot = m.snapshot;
-    if (snapshot === undefined) return;
+    // A piece of a snapshot sent in chunks is the runtime's business: installing it would install
+    // part of a snapshot. The runtime steps the whole snapshot once every piece has arrived.
+    if (snapshot === undefined || m.chunk !== undefined) return;
     if (this.log.restore(snapshot)) {
       this.snapshotMeta = snapshot.meta;
       this.conf = snapshot.meta.conf;

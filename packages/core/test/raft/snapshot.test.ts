@@ -48,4 +48,18 @@ describe('snapshot hand-off (§7)', () => {
     expect(c.sentOf(MessageType.Snap, 1, 3)).toHaveLength(2);
     expect(c.status(3).commit).toBe(6);
   });
+
+  it('ignores a piece of a snapshot sent in chunks (the runtime assembles them) but installs the whole one', () => {
+    const c = laggingBehindSnapshot();
+    c.hold((m) => m.type === MessageType.Snap);
+    c.tick(1);
+    const [snap] = c.sentOf(MessageType.Snap, 1, 3);
+    for (const chunk of [{ offset: 0, done: false }, { offset: 0, done: true }]) {
+      c.stepInto({ ...snap!, chunk });
+      expect(c.node(3).hasReady() && c.node(3).ready().snapshot).toBeFalsy();
+      expect(c.status(3).commit).toBeLessThan(6);
+    }
+    c.stepInto(snap!);
+    expect(c.node(3).ready().snapshot!.meta.index).toBe(6);
+  });
 });
