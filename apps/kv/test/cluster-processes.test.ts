@@ -69,8 +69,15 @@ describe.each(['zmq', 'nats'] as const)('raft-kv: three OS processes over %s wit
     });
     expect(next).not.toBe(leader);
     for (let i = 10; i < 20; i++) {
-      // Any survivor takes the write (a follower forwards it to the new leader).
-      expect(await put(survivors[i % 2]!, `k${i}`, `v${i}`)).toBe(200);
+      // Any survivor takes the write (a follower forwards it to the new leader). Until the other
+      // survivor has heard of the new leader it answers 503, which promises the write was not
+      // applied: a client may simply retry.
+      let status = await put(survivors[i % 2]!, `k${i}`, `v${i}`);
+      for (let retries = 0; status === 503 && retries < 100; retries++) {
+        await delay(100);
+        status = await put(survivors[i % 2]!, `k${i}`, `v${i}`);
+      }
+      expect(status).toBe(200);
       acknowledged.set(`k${i}`, `v${i}`);
     }
 
@@ -93,10 +100,21 @@ describe.each(['zmq', 'nats'] as const)('raft-kv: three OS processes over %s wit
 describe('raft-kv configuration', () => {
   it('rejects a bad configuration with exit code 2 and a precise message', async () => {
     const { spawnSync } = await import('node:child_process');
-    const { nodeCommand } = await import('../src/demo/node-command.js');
+    const { nodeCommand } = await import('../src/local-cluster/node-command.js');
     const { command, argv } = nodeCommand(['--id', '1', '--peers', '1,2']);
     const result = spawnSync(command, argv, { encoding: 'utf8' });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/--peers lists this node's own id 1/);
+  });
+
+  it('names an adapter module it cannot load, with exit code 2', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { nodeCommand } = await import('../src/local-cluster/node-command.js');
+    const dataDir = await mkdtemp(join(tmpdir(), 'raft-kv-module-'));
+    const { command, argv } = nodeCommand(['--id', '1', '--peers', '2', '--transport', '/nonexistent/transport.js', '--data-dir', dataDir]);
+    const result = spawnSync(command, argv, { encoding: 'utf8' });
+    await rm(dataDir, { recursive: true, force: true });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/cannot load the adapter module \/nonexistent\/transport\.js/);
   });
 });

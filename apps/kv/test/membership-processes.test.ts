@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePorts } from '../src/demo/free-ports.js';
-import { nodeCommand } from '../src/demo/node-command.js';
+import { freePorts } from '../src/local-cluster/free-ports.js';
+import { nodeCommand } from '../src/local-cluster/node-command.js';
 
 /** A parsed reply body: JSON fields as the API documents them, or the text of a value. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads whichever documented field it needs

@@ -19,6 +19,12 @@ describe('raft-kv options', () => {
     expect(o.demo).toBe(false);
   });
 
+  it('takes a path as --transport or --storage: a third party\'s adapter module, resolved to an absolute path', () => {
+    const o = parseKvOptions(['--id', '1', '--peers', '2', '--transport', './my-transport.js', '--storage', '/opt/adapters/store.js']);
+    expect(o.transport).toEqual({ module: join(process.cwd(), 'my-transport.js') });
+    expect(o.storage).toEqual({ module: '/opt/adapters/store.js' });
+  });
+
   it('reads member addresses from a cluster file', () => {
     const path = clusterFile({ members: { '1': { raft: 'tcp://127.0.0.1:7001', http: 'http://127.0.0.1:7101' }, '2': { raft: 'tcp://127.0.0.1:7002', http: 'http://127.0.0.1:7102' } } });
     const o = parseKvOptions(['--id', '2', '--peers', '1', '--cluster', path]);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config-error.js';
 
@@ -6,6 +7,15 @@ import { ConfigError } from './config-error.js';
 export const TRANSPORTS = ['zmq', 'nats', 'memory'] as const;
 /** The storage engines `raft-kv` can keep its log in. */
 export const STORAGES = ['file', 'lmdb', 'memory'] as const;
+
+/**
+ * A transport or storage named by the path of a module (a third party's adapter) instead of a
+ * built-in name: any `--transport`/`--storage` value that starts with `.` or `/`. The module
+ * exports `createTransport(id, peers, context)` or `createStorage(dir)`; see `AdapterModule`.
+ */
+export interface AdapterModulePath {
+  readonly module: string;
+}
 
 /** Where one cluster member can be reached. */
 export interface MemberAddress {
@@ -19,8 +29,8 @@ export interface MemberAddress {
 export interface KvOptions {
   readonly id: number;
   readonly peers: readonly number[];
-  readonly transport: (typeof TRANSPORTS)[number];
-  readonly storage: (typeof STORAGES)[number];
+  readonly transport: (typeof TRANSPORTS)[number] | AdapterModulePath;
+  readonly storage: (typeof STORAGES)[number] | AdapterModulePath;
   readonly dataDir: string;
   readonly listen: { readonly host: string; readonly port: number };
   readonly members: ReadonlyMap<number, MemberAddress>;
@@ -50,8 +60,10 @@ const USAGE = `usage: raft-kv --id <n> --peers <n,n,...> [options]
 
   --id <n>                 this node's id (positive integer)
   --peers <list>           the other members' ids, e.g. 2,3,4,5
-  --transport zmq|nats     default zmq
-  --storage file|lmdb|memory   default file
+  --transport zmq|nats|<module>   default zmq; a path (./my-transport.js) loads a module
+                           exporting createTransport(id, peers, {clusterId, members})
+  --storage file|lmdb|memory|<module>   default file; a path loads a module exporting
+                           createStorage(dataDir)
   --data-dir <dir>         default ./.raft-data/node-<id>
   --listen <host:port>     HTTP API address, default 127.0.0.1:<8000+id>
   --cluster <file>         JSON {"members": {"1": {"raft": "tcp://127.0.0.1:9001", "http": "http://127.0.0.1:8001"}}}
@@ -121,8 +133,8 @@ export function parseKvOptions(argv: readonly string[]): KvOptions {
   if (peers.includes(id)) throw new ConfigError(`--peers lists this node's own id ${id}; list only the other members`);
   if (new Set(peers).size !== peers.length) throw new ConfigError(`--peers lists an id twice: ${v.peers}`);
 
-  const transport = oneOf('--transport', v.transport, TRANSPORTS);
-  const storage = oneOf('--storage', v.storage, STORAGES);
+  const transport = adapterModule(v.transport) ?? oneOf('--transport', v.transport, TRANSPORTS);
+  const storage = adapterModule(v.storage) ?? oneOf('--storage', v.storage, STORAGES);
   const tickMs = positiveInteger('--tick-ms', v['tick-ms']);
   const electionTicks = positiveInteger('--election-ticks', v['election-ticks']);
   const heartbeatTicks = positiveInteger('--heartbeat-ticks', v['heartbeat-ticks']);
@@ -199,6 +211,10 @@ export function readClusterFile(path: string): Map<number, MemberAddress> {
     members.set(id, typeof entry.raft === 'string' ? { raft: entry.raft, http: entry.http } : { http: entry.http });
   }
   return members;
+}
+
+function adapterModule(text: string): AdapterModulePath | undefined {
+  return text.startsWith('.') || text.startsWith('/') ? { module: resolve(text) } : undefined;
 }
 
 function positiveInteger(what: string, text: string): number {

@@ -1,13 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { DASHBOARD_HTML } from '../dashboard/page.js';
 import { sendError, sendJson, sendText } from '../http/responses.js';
-import { freePorts } from './free-ports.js';
-import { nodeCommand } from './node-command.js';
+import { LocalKvCluster } from '../local-cluster/local-cluster.js';
 
 /** Options of {@link startDemo}. */
 export interface DemoOptions {
@@ -24,13 +19,6 @@ export interface DemoOptions {
   readonly onNodeOutput?: (id: number, line: string) => void;
 }
 
-interface DemoNode {
-  readonly id: number;
-  readonly http: string;
-  process: ChildProcess | undefined;
-  partitioned: boolean;
-}
-
 /** A running demo cluster and its dashboard. */
 export interface RunningDemo {
   readonly dashboardUrl: string;
@@ -45,42 +33,14 @@ export interface RunningDemo {
  * disturbs it. Ports are picked free and written to a cluster file, so several demos can coexist.
  */
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
-  const dataDir = resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
-  const ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
-  const ports = await freePorts(ids.length * 2);
-  const members = Object.fromEntries(
-    ids.map((id, i) => [String(id), { raft: `tcp://127.0.0.1:${ports[2 * i]}`, http: `http://127.0.0.1:${ports[2 * i + 1]}` }]),
-  );
-  const clusterFile = join(dataDir, 'cluster.json');
-  writeFileSync(clusterFile, JSON.stringify({ members }, null, 2));
-  const nodes: DemoNode[] = ids.map((id) => ({ id, http: members[String(id)]!.http, process: undefined, partitioned: false }));
-
-  const launch = (node: DemoNode): void => {
-    const args = [
-      '--id', String(node.id),
-      '--peers', ids.filter((p) => p !== node.id).join(','),
-      '--cluster', clusterFile,
-      '--transport', options.transport,
-      '--storage', options.storage,
-      '--data-dir', join(dataDir, `node-${node.id}`),
-      '--demo',
-      ...(options.nodeArgs ?? []),
-    ];
-    const { command, argv } = nodeCommand(args);
-    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    node.process = child;
-    node.partitioned = false;
-    const forward = (chunk: Buffer): void => {
-      for (const line of chunk.toString().split('\n')) if (line) options.onNodeOutput?.(node.id, line);
-    };
-    child.stdout?.on('data', forward);
-    child.stderr?.on('data', forward);
-    child.once('exit', () => {
-      if (node.process === child) node.process = undefined;
-    });
-  };
-  nodes.forEach(launch);
+  const cluster = await LocalKvCluster.start({
+    nodes: options.nodes,
+    transport: options.transport,
+    storage: options.storage,
+    dataDir: options.dataDir,
+    nodeArgs: options.nodeArgs ?? [],
+    ...(options.onNodeOutput && { onNodeOutput: options.onNodeOutput }),
+  });
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => sendError(res, 500, 'internal', { detail: (error as Error).message }));
@@ -90,7 +50,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/' && req.method === 'GET') return sendText(res, 200, DASHBOARD_HTML, 'text/html; charset=utf-8');
     if (url.pathname === '/api/cluster' && req.method === 'GET') {
-      const views = await Promise.all(nodes.map(describe));
+      const views = await Promise.all(cluster.members.map(({ id }) => describe(cluster, id)));
       return sendJson(res, 200, { transport: options.transport, storage: options.storage, nodes: views });
     }
     const control = /^\/api\/nodes\/([0-9]+)\/(kill|restart|partition|heal)$/.exec(url.pathname);
@@ -101,30 +61,23 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   };
 
   const controlNode = async (res: ServerResponse, id: number, action: string): Promise<void> => {
-    const node = nodes.find((n) => n.id === id);
-    if (!node) return sendError(res, 404, 'no_such_node', { detail: `node ${id} is not part of this demo` });
+    if (!cluster.members.some((m) => m.id === id)) return sendError(res, 404, 'no_such_node', { detail: `node ${id} is not part of this demo` });
     if (action === 'kill') {
-      node.process?.kill('SIGKILL');
-      node.process = undefined;
+      await cluster.kill(id);
     } else if (action === 'restart') {
-      if (node.process) return sendError(res, 409, 'already_running');
-      launch(node);
+      if (cluster.isRunning(id)) return sendError(res, 409, 'already_running');
+      // The dashboard shows the node coming up; the request need not wait for it.
+      cluster.restart(id).catch(() => {});
     } else {
-      if (!node.process) return sendError(res, 409, 'not_running', { detail: `start node ${id} before partitioning it` });
-      const isolated = action === 'partition';
-      const reply = await fetch(`${node.http}/v1/demo/isolate`, {
-        method: 'POST',
-        body: JSON.stringify({ isolated }),
-        signal: AbortSignal.timeout(2_000),
-      }).catch((error: Error) => error);
-      if (reply instanceof Error || !reply.ok) return sendError(res, 502, 'node_unreachable', { detail: `node ${id} did not accept the partition change` });
-      node.partitioned = isolated;
+      if (!cluster.isRunning(id)) return sendError(res, 409, 'not_running', { detail: `start node ${id} before partitioning it` });
+      const refused = await cluster.cut(id, { isolated: action === 'partition' }).then(() => undefined, (error: Error) => error);
+      if (refused) return sendError(res, 502, 'node_unreachable', { detail: refused.message });
     }
     sendJson(res, 200, { ok: true });
   };
 
   const proxyKv = async (req: IncomingMessage, res: ServerResponse, key: string): Promise<void> => {
-    const views = await Promise.all(nodes.map(describe));
+    const views = await Promise.all(cluster.members.map(({ id }) => describe(cluster, id)));
     const target = views.find((v) => v.status?.role === 'leader' && !v.partitioned) ?? views.find((v) => v.alive && !v.partitioned);
     if (!target) return sendError(res, 503, 'unavailable', { detail: 'no node is running' });
     const body = req.method === 'PUT' ? await readAll(req) : undefined;
@@ -140,19 +93,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 
   return {
     dashboardUrl: `http://127.0.0.1:${port}/`,
-    nodes: nodes.map(({ id, http }) => ({ id, http })),
-    async waitForLeader(timeoutMs: number) {
-      const deadline = performance.now() + timeoutMs;
-      for (;;) {
-        const statuses = (await Promise.all(nodes.map((n) => getJson(`${n.http}/v1/status`)))) as ({ role: string; leader: number; term: number; id: number } | undefined)[];
-        const leader = statuses.find((st) => st?.role === 'leader');
-        if (leader && statuses.every((st) => st?.leader === leader.id && st.term === leader.term)) return leader.id;
-        if (performance.now() > deadline) throw new Error(`no leader agreed on by all nodes within ${timeoutMs} ms; run with --verbose to see the nodes' logs`);
-        await delay(100);
-      }
-    },
+    nodes: cluster.members,
+    waitForLeader: (timeoutMs) => cluster.waitForLeader(timeoutMs),
     async stop() {
-      await Promise.all(nodes.map((n) => stopProcess(n.process)));
+      await cluster.stop();
       await new Promise<void>((done) => {
         server.close(() => done());
         server.closeAllConnections();
@@ -161,11 +105,13 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   };
 }
 
-async function describe(node: DemoNode) {
-  const alive = node.process !== undefined;
-  const view = { id: node.id, http: node.http, alive, partitioned: node.partitioned, status: undefined as undefined | { role: string; commitIndex: number }, log: [] as unknown[] };
+async function describe(cluster: LocalKvCluster, id: number) {
+  const http = cluster.httpOf(id);
+  const alive = cluster.isRunning(id);
+  const partitioned = cluster.cutOf(id).isolated === true;
+  const view = { id, http, alive, partitioned, status: undefined as undefined | { role: string; commitIndex: number }, log: [] as unknown[] };
   if (!alive) return view;
-  const [status, log] = await Promise.all([getJson(`${node.http}/v1/status`), getJson(`${node.http}/v1/demo/log?tail=12`)]);
+  const [status, log] = await Promise.all([getJson(`${http}/v1/status`), getJson(`${http}/v1/demo/log?tail=12`)]);
   view.status = status as typeof view.status;
   view.log = Array.isArray(log) ? log : [];
   return view;
@@ -184,13 +130,4 @@ async function readAll(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function stopProcess(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 3_000).unref();
-  });
 }

@@ -48,7 +48,7 @@ export async function startKvNode(options: KvOptions, logger: Logger): Promise<R
   const store = new KvStore();
   const metrics = new KvMetrics();
   const recent = new RecentLog(200);
-  const faults = new FaultSwitch(createTransport(options, (message) => logger.warn(message)));
+  const faults = new FaultSwitch(await createTransport(options, (message) => logger.warn(message)));
   const node = new RaftNode<AppliedCommand>({
     id: options.id,
     peers: options.peers,

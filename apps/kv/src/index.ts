@@ -1,0 +1,9 @@
+/**
+ * raft-kv as a library: the pieces other tools in this repository build on, such as the
+ * conformance runner, which attacks a {@link LocalKvCluster} of raft-kv processes.
+ *
+ * @packageDocumentation
+ */
+export { LocalKvCluster, type Cut, type LocalClusterOptions, type NodeStatus } from './local-cluster/local-cluster.js';
+export type { AdapterModule, TransportContext } from './node/adapters.js';
+export { startDemo, type DemoOptions, type RunningDemo } from './demo/supervisor.js';
