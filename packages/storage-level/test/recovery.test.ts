@@ -1,0 +1,251 @@
+import { mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { collect, inChunks, testEntries, testSnapshotData, testSnapshotMeta } from '@raft/conformance/storage-suite';
+import type { Db } from '../src/db.js';
+import { LevelStorage, StorageCorruptionError, StorageFailedError } from '../src/index.js';
+import { CHUNKS_END, CHUNKS_START, chunkId, chunkKey, entryKey, metaKey, type MetaKey } from '../src/keys.js';
+import { encodeIndex } from '../src/records.js';
+import { openLoaded, tamper, tempDir } from './helpers.js';
+
+const CHUNK = 1000;
+
+/** Entries 1..20 in term 1 with a hard state, and a 5000-byte snapshot at 8 (five chunks). */
+async function written(): Promise<string> {
+  const dir = await tempDir();
+  const { storage } = await openLoaded(dir, { snapshotChunkBytes: CHUNK });
+  await storage.save({ entries: testEntries(1, 20, 1), hardState: { term: 1, vote: 1, commit: 12 } });
+  await storage.saveSnapshot(testSnapshotMeta(8, 1), inChunks(testSnapshotData(8, 1, 5 * CHUNK), 700));
+  await storage.close();
+  return dir;
+}
+
+/** Flips one bit of the value stored under `key`. */
+async function flipBit(db: Db, key: Buffer, at: number): Promise<void> {
+  const value = Buffer.from((await db.get(key))!);
+  value[at] = value[at]! ^ 0x10;
+  await db.put(key, value, { sync: true });
+}
+
+const meta = (name: MetaKey): Buffer => metaKey(name);
+
+/** Keys of every snapshot chunk, as [generation, sequence]. */
+async function chunkIds(db: Db): Promise<[number, number][]> {
+  const ids: [number, number][] = [];
+  for await (const key of db.keys({ gte: CHUNKS_START, lt: CHUNKS_END })) ids.push(chunkId(key)!);
+  return ids;
+}
+
+/** Opening or loading `dir` must fail with a corruption error naming `record`. */
+async function expectCorrupt(dir: string, record: string, problem: RegExp): Promise<void> {
+  let storage: LevelStorage | undefined;
+  const error = await LevelStorage.open(dir)
+    .then((s) => {
+      storage = s;
+      return s.load();
+    })
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  await storage?.close();
+  expect(error).toBeInstanceOf(StorageCorruptionError);
+  expect((error as StorageCorruptionError).record).toBe(record);
+  expect((error as Error).message).toMatch(problem);
+  expect((error as Error).message).toMatch(/Restore the directory from a backup/);
+}
+
+/** The LevelDB log file(s) of `dir`. */
+async function logFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((name) => name.endsWith('.log')).map((name) => join(dir, name));
+}
+
+describe('damage LevelDB does not report is detected by the record checksums', () => {
+  it('a flipped bit in an entry', async () => {
+    const dir = await written();
+    await tamper(dir, (db) => flipBit(db, entryKey(15), 12));
+    await expectCorrupt(dir, 'entry 15', /checksum mismatch/);
+  });
+
+  it('an intact entry value stored under another index', async () => {
+    const dir = await written();
+    await tamper(dir, async (db) => db.put(entryKey(15), (await db.get(entryKey(16)))!));
+    await expectCorrupt(dir, 'entry 15', /checksum mismatch/);
+  });
+
+  it('a flipped bit in the hard state', async () => {
+    const dir = await written();
+    await tamper(dir, (db) => flipBit(db, meta('hardState'), 10));
+    await expectCorrupt(dir, 'hardState record', /checksum mismatch/);
+  });
+
+  it('a flipped bit in the snapshot record', async () => {
+    const dir = await written();
+    await tamper(dir, (db) => flipBit(db, meta('snapshot'), 30));
+    await expectCorrupt(dir, 'snapshot record', /checksum mismatch/);
+  });
+
+  it('a missing entry in the middle of the log', async () => {
+    const dir = await written();
+    await tamper(dir, (db) => db.del(entryKey(11)));
+    await expectCorrupt(dir, 'entry 11', /missing \(the next stored entry is 12\)/);
+  });
+
+  it('entries missing at the end of the log', async () => {
+    const dir = await written();
+    await tamper(dir, (db) => db.batch([18, 19, 20].map((i) => ({ type: 'del', key: entryKey(i) }))));
+    await expectCorrupt(dir, 'entry 18', /missing: the log ends at 17 but its last saved index is 20/);
+  });
+
+  it('a log that ends before the snapshot it should reach', async () => {
+    const dir = await written();
+    await tamper(dir, async (db) => {
+      for (let i = 7; i <= 20; i++) await db.del(entryKey(i));
+      await db.put(meta('lastIndex'), encodeIndex(6));
+    });
+    await expectCorrupt(dir, 'entry 7', /the log ends at 6, before the snapshot at 8/);
+  });
+
+  it('a flipped bit in a snapshot chunk fails the read, naming the chunk', async () => {
+    const dir = await written();
+    await tamper(dir, async (db) => {
+      const [[generation]] = (await chunkIds(db)) as [[number, number]];
+      await flipBit(db, chunkKey(generation, 3), 500);
+    });
+    const { storage } = await openLoaded(dir);
+    const snapshot = (await storage.readSnapshot())!;
+    await expect(collect(snapshot.read())).rejects.toThrow(/snapshot 8 chunk 3: checksum mismatch/);
+  });
+});
+
+describe("LevelDB's write-ahead log, checked before LevelDB replays it", () => {
+  /** A directory whose data is still only in LevelDB's log: 30 batches of entries 1..90. */
+  async function inLog(): Promise<{ dir: string; log: string }> {
+    const dir = await tempDir();
+    const { storage } = await openLoaded(dir);
+    for (let b = 0; b < 30; b++) await storage.save({ entries: testEntries(3 * b + 1, 3 * b + 3, 1), hardState: { term: 1, vote: 1, commit: 3 * b } });
+    await storage.close();
+    const [log] = await logFiles(dir);
+    return { dir, log: log! };
+  }
+
+  it('a flipped byte mid-log, which LevelDB would drop with the rest of its block', async () => {
+    const { dir, log } = await inLog();
+    const bytes = await readFile(log);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+    await writeFile(log, bytes);
+    await expectCorrupt(dir, log, /checksum mismatch, but an intact record follows at byte \d+/);
+  });
+
+  it('a damaged record length mid-log', async () => {
+    const { dir, log } = await inLog();
+    const bytes = await readFile(log);
+    bytes[5]! ^= 0x40; // high byte of the first record's length
+    await writeFile(log, bytes);
+    await expectCorrupt(dir, log, /byte 0: .*but an intact record follows/);
+  });
+
+  it('a torn last record (a crash mid-write) loses only that write', async () => {
+    const { dir, log } = await inLog();
+    await truncate(log, (await stat(log)).size - 20);
+    const { state } = await openLoaded(dir);
+    expect(state.entries.map((e) => e.index)).toEqual(testEntries(1, 87, 1).map((e) => e.index));
+    expect(state.hardState).toEqual({ term: 1, vote: 1, commit: 84 });
+  });
+
+  it('a log cut inside its first record is not taken for a new directory', async () => {
+    const { dir, log } = await inLog();
+    await truncate(log, 10);
+    await expectCorrupt(dir, 'LevelDB files', /the database is empty, but this directory held acknowledged writes/);
+  });
+});
+
+describe('LevelDB files damaged', () => {
+  it('a missing CURRENT is not taken for a new directory', async () => {
+    const dir = await written();
+    await rm(join(dir, 'CURRENT'));
+    await expectCorrupt(dir, join(dir, 'CURRENT'), /missing or empty .* but this directory was in use/);
+  });
+
+  it('a directory opened but never written to may lose CURRENT: nothing was stored', async () => {
+    const dir = await tempDir();
+    const { storage } = await openLoaded(dir);
+    await storage.close();
+    await rm(join(dir, 'CURRENT'));
+    const { state } = await openLoaded(dir);
+    expect(state.entries).toEqual([]);
+  });
+
+  it('a manifest of garbage', async () => {
+    const dir = await written();
+    const manifest = (await readdir(dir)).find((name) => name.startsWith('MANIFEST-'))!;
+    await writeFile(join(dir, manifest), Buffer.alloc(200, 7));
+    await expectCorrupt(dir, 'LevelDB files', /Corruption/);
+  });
+
+  it('a table file cut short', async () => {
+    const dir = await written();
+    // Reopening replays the log into a table file (.ldb).
+    const { storage } = await openLoaded(dir);
+    await storage.close();
+    const table = (await readdir(dir)).find((name) => name.endsWith('.ldb'))!;
+    expect(table).toBeDefined();
+    await truncate(join(dir, table), 100);
+    await expectCorrupt(dir, 'LevelDB files (reading the snapshot chunks)', new RegExp(`${table}: Invalid argument`));
+  });
+});
+
+describe('recovery', () => {
+  it('removes the chunks of a snapshot that was being written when the process died', async () => {
+    const dir = await written();
+    let before: [number, number][] = [];
+    await tamper(dir, async (db) => {
+      before = await chunkIds(db);
+      await db.put(chunkKey(before[0]![0] + 1, 0), Buffer.alloc(10));
+      await db.put(chunkKey(0, 0), Buffer.alloc(10));
+    });
+    const { storage } = await openLoaded(dir);
+    await storage.close();
+    await tamper(dir, async (db) => expect(await chunkIds(db)).toEqual(before));
+  });
+
+  it('a reader of a snapshot that was replaced is told to read again', async () => {
+    const dir = await written();
+    const { storage } = await openLoaded(dir, { snapshotChunkBytes: CHUNK });
+    const old = (await storage.readSnapshot())!;
+    const reading = old.read()[Symbol.asyncIterator]();
+    await reading.next();
+    await storage.saveSnapshot(testSnapshotMeta(12, 1), inChunks(testSnapshotData(12, 1, 3000), 1000));
+    await expect(reading.next()).rejects.toThrow(/replaced by snapshot 12; call readSnapshot\(\) again/);
+  });
+});
+
+describe('failures', () => {
+  it('a directory LevelDB cannot open is reported with the cause and what to do', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'LOCK'));
+    const error = await LevelStorage.open(dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StorageFailedError);
+    expect((error as Error).message).toMatch(new RegExp(`opening the LevelDB database in ${dir} failed \\(.+\\); fix the disk`));
+  });
+
+  it('after a failed write every further call fails, and a restart reads back what was durable', async () => {
+    const dir = await tempDir();
+    const { storage } = await openLoaded(dir);
+    await storage.save({ entries: testEntries(1, 3, 1), hardState: { term: 1, vote: 1, commit: 1 } });
+    // Closing the database behind the storage's back stands in for a disk that fails a write.
+    await (storage as unknown as { db: Db }).db.close();
+    const failed = storage.save({ entries: testEntries(4, 4, 1) });
+    await expect(failed).rejects.toBeInstanceOf(StorageFailedError);
+    await expect(failed).rejects.toThrow(/saving entries and hard state in .* failed .*restart the node/);
+    await expect(storage.save({ hardState: { term: 2, vote: 1, commit: 1 } })).rejects.toBeInstanceOf(StorageFailedError);
+    await expect(storage.compact(0)).rejects.toBeInstanceOf(StorageFailedError);
+    await storage.close();
+    const restarted = await openLoaded(dir);
+    expect(restarted.state.entries.map((e) => e.index)).toEqual([1, 2, 3]);
+    expect(restarted.state.hardState).toEqual({ term: 1, vote: 1, commit: 1 });
+  });
+});
