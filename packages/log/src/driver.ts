@@ -19,7 +19,9 @@ import { Mailbox, TICK } from './mailbox.js';
 import type { ResolvedOptions } from './options.js';
 import { ProposalTracker } from './proposals.js';
 import { ReadTracker } from './reads.js';
-import { installSnapshot, restoreSnapshot, takeSnapshot, withSnapshotData } from './snapshots.js';
+import { SnapshotReceiver } from './snapshot-receiver.js';
+import { SnapshotSender } from './snapshot-sender.js';
+import { installSnapshot, restoreSnapshot, takeSnapshot } from './snapshots.js';
 
 /** What the driver tells its {@link RaftNode} about. */
 export interface DriverHooks {
@@ -67,8 +69,14 @@ export class Driver<R> {
   private readonly core: RawNode;
   private controls: Control[] = [];
   private readonly unreachable = new Set<NodeId>();
-  /** Snapshots sent (true) or not (false) since the last turn, to report to the core. */
+  /** Snapshot transfers that ended, installed (true) or not (false), since the last turn, to report to the core. */
   private readonly snapshotsSent = new Map<NodeId, boolean>();
+  /** Streams snapshots to followers in pieces (leader side). */
+  private readonly snapshotSender: SnapshotSender;
+  /** Assembles snapshots sent in pieces (follower side). */
+  private readonly snapshotReceiver: SnapshotReceiver;
+  /** An error met outside the loop (by a snapshot transfer) that the loop must stop on. */
+  private failure: Error | undefined;
   /** Index of the latest snapshot, local or installed. */
   private snapshotIndex: number;
   /** Term of the entry at `applied`. */
@@ -118,6 +126,23 @@ export class Driver<R> {
     this.appliedTerm = persisted.snapshot?.term ?? 0;
     this.snapshotIndex = this.applied;
     this.conf = this.core.status().conf;
+    const fail = (error: Error): void => {
+      this.failure ??= error;
+      this.mailbox.wake();
+    };
+    this.snapshotSender = new SnapshotSender({
+      id: options.id,
+      storage: options.storage,
+      transport: options.transport,
+      chunkBytes: options.snapshotChunkBytes,
+      retryTicks: options.electionTicks,
+      finished: (peer, ok) => {
+        this.snapshotsSent.set(peer, ok);
+        this.mailbox.wake();
+      },
+      failed: fail,
+    });
+    this.snapshotReceiver = new SnapshotReceiver({ id: options.id, storage: options.storage, transport: options.transport, failed: fail });
     this.observeCore();
   }
 
@@ -168,8 +193,12 @@ export class Driver<R> {
     try {
       while (!this.stopping) {
         this.feed();
-        if (this.snapshotWaiters.length > 0) await this.snapshotOnRequest();
+        if (this.failure !== undefined) throw this.failure;
+        // Not while an assembled snapshot awaits the core's Ready: that Ready settles it first.
+        if (this.snapshotWaiters.length > 0 && !this.snapshotReceiver.assembled) await this.snapshotOnRequest();
         if (!this.core.hasReady()) {
+          // A snapshot assembled and stepped that the core did not even answer is not wanted.
+          await this.snapshotReceiver.settle(undefined);
           await this.mailbox.wait();
           continue;
         }
@@ -183,6 +212,8 @@ export class Driver<R> {
     } finally {
       clearInterval(ticker);
       this.mailbox.close();
+      this.snapshotSender.close();
+      await this.snapshotReceiver.close();
     }
   }
 
@@ -218,8 +249,14 @@ export class Driver<R> {
     for (const arrival of this.mailbox.take()) {
       if (arrival === TICK) {
         this.core.tick();
+        this.snapshotSender.tick();
         ticked = true;
         this.ticksSinceReadRetry++;
+      } else if (arrival.type === MessageType.Snap && arrival.chunk !== undefined) {
+        const whole = this.snapshotReceiver.receive(arrival, this.core.status());
+        if (whole !== undefined) this.core.step(whole);
+      } else if (arrival.type === MessageType.SnapResp) {
+        this.snapshotSender.acknowledged(arrival);
       } else {
         this.core.step(arrival);
       }
@@ -264,7 +301,9 @@ export class Driver<R> {
 
   /** Handles one Ready in the order `ready.ts` prescribes. */
   private async handle(ready: Ready): Promise<void> {
-    if (ready.snapshot !== undefined) await this.write(() => installSnapshot(this.options.storage, ready.snapshot!));
+    // A snapshot assembled from pieces is already streaming into storage: this commits it.
+    const assembled = await this.snapshotReceiver.settle(ready.snapshot);
+    if (ready.snapshot !== undefined && !assembled) await this.write(() => installSnapshot(this.options.storage, ready.snapshot!));
     // A leader may replicate its new entries while writing them itself (Raft thesis §10.2.1): they
     // count towards commitment on the leader only after `advance`, i.e. once they are durable here.
     const sendAppendsEarly = this.role === Role.Leader;
@@ -274,11 +313,11 @@ export class Driver<R> {
     await this.persist(ready);
     for (const message of ready.messages) {
       if (sendAppendsEarly && message.type === MessageType.App) continue;
-      if (message.type === MessageType.Snap) await this.sendSnapshot(message);
+      if (message.type === MessageType.Snap) this.snapshotSender.start(message);
       else this.send(message);
     }
     if (ready.snapshot !== undefined) {
-      await restoreSnapshot(this.options.stateMachine, ready.snapshot);
+      await restoreSnapshot(this.options.stateMachine, ready.snapshot, assembled ? this.options.storage : undefined);
       this.applied = ready.snapshot.meta.index;
       this.appliedTerm = ready.snapshot.meta.term;
       this.snapshotIndex = this.applied;
@@ -305,8 +344,12 @@ export class Driver<R> {
     return this.write(() => this.options.storage.save(update));
   }
 
-  /** Runs a storage write; a failure stops the node (see NodeFailedError). */
+  /**
+   * Runs a storage write; a failure stops the node (see NodeFailedError). A snapshot still being
+   * assembled is abandoned first: the storage takes one write at a time.
+   */
   private async write(operation: () => Promise<void>): Promise<void> {
+    await this.snapshotReceiver.abort();
     try {
       await operation();
     } catch (error) {
@@ -342,13 +385,6 @@ export class Driver<R> {
       this.hooks.committed(entry);
       this.proposals.committed(entry, result);
     }
-  }
-
-  /** Fills in the snapshot's bytes from storage, sends it, and tells the core whether it went. */
-  private async sendSnapshot(message: Message): Promise<void> {
-    const sent = this.options.transport.send(await withSnapshotData(this.options.storage, message));
-    this.snapshotsSent.set(message.to, sent);
-    this.mailbox.wake();
   }
 
   /**
@@ -408,6 +444,8 @@ export class Driver<R> {
     this.leader = status.leader;
     this.commit = status.commit;
     this.conf = status.conf;
+    this.snapshotSender.reconcile(status);
+    this.snapshotReceiver.reconcile(status);
     this.hooks.progressed(this.state);
   }
 }

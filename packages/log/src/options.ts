@@ -68,6 +68,15 @@ export interface RaftNodeOptions<R = unknown> {
    */
   readonly snapshotEntries?: number;
   /**
+   * Largest piece of snapshot data in one message, in bytes. A leader catching a follower up sends
+   * its stored snapshot as a sequence of pieces of this size, with at most 4 unacknowledged pieces
+   * per follower, so a transfer holds about `4 × snapshotChunkBytes` in memory on each side
+   * whatever the snapshot's size. A lost piece is resent after an election timeout without
+   * progress, from where the follower got to. Keep it well within what the transport carries in
+   * one message. Default 1 MiB.
+   */
+  readonly snapshotChunkBytes?: number;
+  /**
    * Seed of the core's random generator (election timeouts). Default: a random seed from
    * `node:crypto`. Fix it only to reproduce a run; nodes of one cluster must not share a seed.
    */
@@ -92,6 +101,7 @@ const DEFAULTS = {
   maxMessageBytes: 1024 * 1024,
   maxInflight: 256,
   snapshotEntries: 10_000,
+  snapshotChunkBytes: 1024 * 1024,
 } as const;
 
 /**
@@ -159,6 +169,7 @@ export function resolveOptions<R>(options: RaftNodeOptions<R>): ResolvedOptions<
     maxMessageBytes: positiveInteger('maxMessageBytes', options.maxMessageBytes ?? DEFAULTS.maxMessageBytes),
     maxInflight: positiveInteger('maxInflight', options.maxInflight ?? DEFAULTS.maxInflight),
     snapshotEntries: snapshotEntries(options.snapshotEntries ?? DEFAULTS.snapshotEntries, options.stateMachine),
+    snapshotChunkBytes: positiveInteger('snapshotChunkBytes', options.snapshotChunkBytes ?? DEFAULTS.snapshotChunkBytes),
     seed,
   };
 }

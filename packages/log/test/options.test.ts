@@ -32,6 +32,7 @@ describe('resolveOptions', () => {
       checkQuorum: true,
       readOnly: 'safe',
       proposalTimeoutMs: 5000,
+      snapshotChunkBytes: 1024 * 1024,
     });
     expect(Number.isSafeInteger(resolved.seed)).toBe(true);
   });
@@ -48,6 +49,7 @@ describe('resolveOptions', () => {
     [{ stateMachine: null }, 'stateMachine', 'null'],
     [{ maxUncommittedEntries: 1.5 }, 'maxUncommittedEntries', 'positive integer'],
     [{ seed: 0.5 }, 'seed', 'integer'],
+    [{ snapshotChunkBytes: 0 }, 'snapshotChunkBytes', 'positive integer'],
   ])('rejects %j naming %s', (options, option, hint) => {
     const error = rejection(options);
     expect(error.option).toBe(option);

@@ -1,7 +1,7 @@
 import { MemoryStorage } from '@raft/storage-memory';
 import { MemoryNetwork } from '@raft/transport-memory';
 import { merge, filter, firstValueFrom, startWith, throwError, timeout, type Observable } from 'rxjs';
-import { RaftNode, Role, type Entry, type LogPosition, type NodeId, type RaftNodeOptions } from '../../src/index.js';
+import { RaftNode, Role, type Entry, type LogPosition, type NodeId, type RaftNodeOptions, type Transport } from '../../src/index.js';
 import { ProbedStorage } from './probed-storage.js';
 
 /** Commands in these tests are 4-byte big-endian numbers, so histories compare as number arrays. */
@@ -74,6 +74,10 @@ export type ClusterOptions = Partial<
 > & {
   /** Give every node a state machine with snapshot() and restore(). */
   readonly snapshots?: boolean;
+  /** Makes each node's state machine (instead of the one `snapshots` picks). */
+  readonly stateMachine?: (id: NodeId) => SnapshottingStateMachine;
+  /** Wraps each node's network endpoint, e.g. to watch or drop some messages. */
+  readonly transport?: (id: NodeId, endpoint: Transport) => Transport;
 };
 
 /** Deadline of every wait in the tests: generous, since two test files share two cores. */
@@ -115,14 +119,15 @@ export class TestCluster {
     storage = storage === undefined ? new MemoryStorage() : storage.reopen();
     this.storages.set(id, storage);
     const probed = new ProbedStorage(storage);
-    const { snapshots, ...options } = this.options;
-    const stateMachine = snapshots ? new SnapshottingStateMachine() : new RecordingStateMachine();
+    const { snapshots, stateMachine: makeStateMachine, transport: wrapTransport, ...options } = this.options;
+    const stateMachine = makeStateMachine?.(id) ?? (snapshots ? new SnapshottingStateMachine() : new RecordingStateMachine());
+    const endpoint = this.network.endpoint(id);
     const node = new RaftNode<LogPosition>({
       ...options,
       id,
       peers: this.ids,
       join: start.join ?? false,
-      transport: this.network.endpoint(id),
+      transport: wrapTransport?.(id, endpoint) ?? endpoint,
       storage: probed,
       stateMachine,
     });

@@ -1,5 +1,12 @@
 import type { Entry, HardState, SnapshotMeta, Storage } from '../../src/index.js';
 
+/** One `installSnapshot` call seen by a {@link ProbedStorage}. */
+export interface Install {
+  readonly meta: SnapshotMeta;
+  pieces: number;
+  outcome: 'pending' | 'installed' | 'failed';
+}
+
 type SaveUpdate = { readonly entries?: readonly Entry[]; readonly hardState?: HardState };
 
 /**
@@ -8,6 +15,8 @@ type SaveUpdate = { readonly entries?: readonly Entry[]; readonly hardState?: Ha
  */
 export class ProbedStorage implements Storage {
   readonly saves: SaveUpdate[] = [];
+  /** Every `installSnapshot` call: how many pieces the stream yielded and how it ended. */
+  readonly installs: Install[] = [];
   /** When set, every later `save` rejects with this error. */
   failWrites: Error | undefined;
 
@@ -37,8 +46,22 @@ export class ProbedStorage implements Storage {
   saveSnapshot(meta: SnapshotMeta, data: AsyncIterable<Uint8Array>) {
     return this.inner.saveSnapshot(meta, data);
   }
-  installSnapshot(meta: SnapshotMeta, data: AsyncIterable<Uint8Array>) {
-    return this.inner.installSnapshot(meta, data);
+  async installSnapshot(meta: SnapshotMeta, data: AsyncIterable<Uint8Array>) {
+    const install: Install = { meta, pieces: 0, outcome: 'pending' };
+    this.installs.push(install);
+    async function* counted(): AsyncIterable<Uint8Array> {
+      for await (const piece of data) {
+        install.pieces++;
+        yield piece;
+      }
+    }
+    try {
+      await this.inner.installSnapshot(meta, counted());
+      install.outcome = 'installed';
+    } catch (error) {
+      install.outcome = 'failed';
+      throw error;
+    }
   }
   readSnapshot() {
     return this.inner.readSnapshot();
