@@ -13,7 +13,7 @@
  */
 import { Agent, request } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NatsServer } from '@raft/transport-nats/testing';
 import { startDemo, type RunningDemo } from '../src/demo/supervisor.js';
@@ -52,6 +52,8 @@ interface Result {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly errors: number;
+  /** 1-minute load average at the end of the measurement: other work on the machine shows here. */
+  readonly load: number;
 }
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -103,7 +105,7 @@ async function measure(
   label: string,
   clients: number,
   op: (client: number, seq: number) => Promise<boolean>,
-): Promise<Pick<Result, 'opsPerSecond' | 'p50Ms' | 'p99Ms' | 'errors'>> {
+): Promise<Pick<Result, 'opsPerSecond' | 'p50Ms' | 'p99Ms' | 'errors' | 'load'>> {
   const start = performance.now();
   const measureFrom = start + warmupMs;
   const measureTo = measureFrom + durationMs;
@@ -142,6 +144,7 @@ async function measure(
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
     errors,
+    load: loadavg()[0]!,
   };
 }
 
@@ -211,7 +214,7 @@ async function benchTransport(transport: Transport, parentDir: string): Promise<
 }
 
 function table(results: readonly Result[], fsync: number): string {
-  const header = ['transport', 'operation', 'clients', 'ops/s', '÷ raw fsync/s', 'p50 ms', 'p99 ms', 'errors'];
+  const header = ['transport', 'operation', 'clients', 'ops/s', '÷ raw fsync/s', 'p50 ms', 'p99 ms', 'errors', 'load'];
   const rows = results.map((r) => [
     r.transport,
     DESCRIPTIONS[r.operation],
@@ -221,6 +224,7 @@ function table(results: readonly Result[], fsync: number): string {
     fmt(r.p50Ms, 2),
     fmt(r.p99Ms, 2),
     String(r.errors),
+    fmt(r.load, 1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');

@@ -102,6 +102,10 @@ export class RaftKvService implements KvService {
   }
 
   async #write(command: KvCommand): Promise<AppliedCommand> {
+    // A follower that knows the leader redirects at once instead of queueing the proposal for its
+    // Raft loop, which may be busy persisting the leader's appends, only to be refused there.
+    const { role, leader } = this.node.currentStatus;
+    if (role === 'follower' && leader !== 0) throw new NotLeaderRedirect(leader);
     const done = this.metrics?.commitLatency.startTimer();
     try {
       const applied = await this.node.propose(encodeCommand(command));
