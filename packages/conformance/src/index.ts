@@ -1,8 +1,10 @@
 /**
  * @raft/conformance: the Jepsen-style kit for Raft. This entry point holds the history model
  * (types, JSON Lines reading and writing, pairing into operations), the linearizability checker,
- * a simulator of linearizable register histories to exercise both, and the HTML report of a run. The adapter contract suites live on their own subpaths,
- * `@raft/conformance/storage-suite` and `@raft/conformance/transport-suite`.
+ * a simulator of linearizable register histories to exercise both, the HTML report of a run, and
+ * the runner: the register workload, the nemeses and one run against a {@link ClusterUnderTest}.
+ * The adapter contract suites live on their own subpaths, `@raft/conformance/storage-suite` and
+ * `@raft/conformance/transport-suite`.
  *
  * @packageDocumentation
  */
@@ -46,3 +48,11 @@ export {
   type RunArtifacts,
   type RunSummary,
 } from './report/index.js';
+export { HistoryRecorder } from './history/recorder.js';
+export { KvClient, type KvClientOptions, type OpOutcome } from './workload/kv-client.js';
+export { finalReads, runRegisterWorkload, type RegisterWorkloadOptions } from './workload/register-workload.js';
+export { partition, PARTITION_PATTERNS, type Partition, type PartitionPattern } from './nemesis/partitions.js';
+export { currentLeader, FAULTS, startFault, type ActiveFault, type Fault, type FaultContext } from './nemesis/faults.js';
+export { runNemesis, type NemesisOptions } from './nemesis/schedule.js';
+export type { ClusterUnderTest } from './runner/cluster-under-test.js';
+export { runConformance, type ConformanceRunOptions, type ConformanceRunResult, type RunProgress } from './runner/run.js';

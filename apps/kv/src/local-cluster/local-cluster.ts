@@ -20,8 +20,11 @@ export interface LocalClusterOptions {
   readonly nodeArgs?: readonly string[];
   /** Receives every line a node prints (its JSON logs). */
   readonly onNodeOutput?: (id: number, line: string) => void;
-  /** Told when a node process exits, whether or not the cluster asked it to. */
-  readonly onNodeExit?: (id: number, code: number | null, signal: NodeJS.Signals | null) => void;
+  /**
+   * Told when a node process exits; `expected` is false when nobody asked it to (it crashed or
+   * stopped on its own, which a test should treat as a finding).
+   */
+  readonly onNodeExit?: (id: number, exit: { readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly expected: boolean }) => void;
 }
 
 /** Which peers a node cannot exchange Raft messages with (see `POST /v1/demo/isolate`). */
@@ -239,8 +242,10 @@ export class LocalKvCluster {
     child.stdout.on('data', forward);
     child.stderr.on('data', forward);
     child.once('exit', (code, signal) => {
-      if (member.process === child) member.process = undefined;
-      options.onNodeExit?.(member.id, code, signal);
+      // kill() and stop() let go of the process before signalling it.
+      const expected = member.process !== child;
+      if (!expected) member.process = undefined;
+      options.onNodeExit?.(member.id, { code, signal, expected });
     });
   }
 

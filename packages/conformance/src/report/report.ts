@@ -26,7 +26,8 @@ export interface Report {
 export function renderReport(events: readonly HistoryEvent[], check: CheckResult, run: Readonly<Record<string, JsonValue>> = {}): Report {
   const paired = pairOperations(events);
   const times = events.map((e) => e.time);
-  const span = { start: Math.min(...times), end: Math.max(...times) };
+  // An empty history (the cluster never came up) still gets a report saying so.
+  const span = times.length > 0 ? { start: Math.min(...times), end: Math.max(...times) } : { start: 0, end: 0 };
   const windows = nemesisWindows(paired.nemesis, span.end);
   const plot = { operations: paired.operations, windows, span };
   const summary = summarizeRun({ ...plot, check, run });

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { matrix } from '../src/matrix.js';
+import { parseCliOptions } from '../src/options.js';
+
+describe('raft-conformance options', () => {
+  it('reads the documented command line', () => {
+    const o = parseCliOptions(['--transport', 'nats', '--storage', 'lmdb', '--nodes', '5', '--time', '60', '--nemesis', 'partition,kill,pause', '--seed', '7', '--out', '/tmp/x']);
+    expect(o.run).toMatchObject({ transport: 'nats', storage: 'lmdb', nodes: 5, seconds: 60, faults: ['partition', 'kill', 'pause'], seed: 7, clients: 10 });
+    expect(o.out).toBe('/tmp/x');
+  });
+
+  it('takes module paths for a third party\'s transport or storage, made absolute', () => {
+    const o = parseCliOptions(['--transport', './my-transport.js', '--storage', '/abs/store.js']);
+    expect(o.run.transport).toBe(`${process.cwd()}/my-transport.js`);
+    expect(o.run.storage).toBe('/abs/store.js');
+  });
+
+  it.each([
+    [['--transport', 'udp'], /--transport must be one of zmq, nats or a module path; got "udp"/],
+    [['--transport', 'memory'], /inside one process.*own OS process/],
+    [['--nodes', '2'], /--nodes must be an integer from 3 to 9/],
+    [['--nemesis', 'partition,flood'], /--nemesis must be one of partition, kill, pause \(or none\); got "flood"/],
+    [['--storage', 'memory'], /a killed node forgets its log and its vote/],
+    [['--time', 'soon'], /--time must be an integer/],
+    [['--bogus'], /Unknown option '--bogus'/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseCliOptions(argv)).toThrow(message);
+  });
+
+  it('memory storage is fine without the kill nemesis', () => {
+    expect(parseCliOptions(['--storage', 'memory', '--nemesis', 'partition,pause']).run.storage).toBe('memory');
+  });
+
+  it('--all covers both transports with every storage, leaving kill out for memory storage', () => {
+    const runs = matrix(parseCliOptions(['--all', '--nemesis', 'partition,kill']).run);
+    expect(runs.map((r) => `${r.transport}-${r.storage}:${r.faults.join('+')}`)).toEqual([
+      'zmq-file:partition+kill', 'zmq-lmdb:partition+kill', 'zmq-memory:partition',
+      'nats-file:partition+kill', 'nats-lmdb:partition+kill', 'nats-memory:partition',
+    ]);
+    expect(matrix(parseCliOptions(['--all', '--nemesis', 'kill']).run).map((r) => r.storage)).not.toContain('memory');
+  });
+});
