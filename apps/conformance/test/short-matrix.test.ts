@@ -47,6 +47,18 @@ describe.each(['zmq', 'nats'])('conformance over %s with file storage (CI matrix
   }, 180_000);
 });
 
+describe('adapters from a module path', () => {
+  it('runs nodes over a third party\'s transport and storage module, and checks the history', async () => {
+    const adapters = fileURLToPath(new URL('./fixtures/third-party-adapters.ts', import.meta.url));
+    const dir = join(out, 'module');
+    const run = await runCli(['--transport', adapters, '--storage', adapters, '--time', '10', '--nemesis', 'kill', '--seed', '5', '--out', dir]);
+    expect(run.stdout + run.stderr).toMatch(/third-party-adapters-third-party-adapters: VALID/);
+    expect(run.code).toBe(0);
+    const nodeLog = await readFile(join(dir, 'nodes', 'node-1.log'), 'utf8');
+    expect(nodeLog).toContain(`"transport":{"module":"${adapters}"}`);
+  }, 120_000);
+});
+
 describe('a bad command line', () => {
   it('exits 2 with the reason and the usage', async () => {
     const run = await runCli(['--nodes', '1']);
