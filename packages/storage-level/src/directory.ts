@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StorageCorruptionError } from './errors.js';
@@ -42,12 +43,31 @@ export async function markInUse(dir: string): Promise<void> {
   if ((await sizeOf(path)) !== undefined) return;
   await writeFile(path, MARKER_TEXT);
   // The file's existence is the record, so the directory entry must be durable.
+  await syncDirectory(dir);
+}
+
+/** fsyncs the directory, making the names of files created in it durable. */
+export async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The name of LevelDB's newest log file (`NNNNNN.log`; numbers grow, zero-padded to at least six
+ * digits), read synchronously: the directory holds a few dozen names, and the check runs after
+ * every write.
+ */
+export function newestLog(dir: string): string | undefined {
+  let newest: string | undefined;
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.log') || !/^\d+\.log$/.test(name)) continue;
+    if (newest === undefined || name.length > newest.length || (name.length === newest.length && name > newest)) newest = name;
+  }
+  return newest;
 }
 
 /**

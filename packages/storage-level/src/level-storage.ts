@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Entry, HardState, PersistedState, SnapshotMeta, Storage, StoredLog, StoredSnapshot } from '@raft/core';
 import { openDb, type Db, type Op } from './db.js';
-import { markInUse, wasInUse } from './directory.js';
+import { markInUse, newestLog, syncDirectory, wasInUse } from './directory.js';
 import { StorageFailedError } from './errors.js';
 import { entryKey, metaKey } from './keys.js';
 import { encodeEntry, encodeHardState, encodeIndex, encodeSnapshot, type SnapshotRecord } from './records.js';
@@ -66,6 +66,8 @@ export class LevelStorage implements Storage {
   readonly #snapshots: SnapshotChunks;
   /** Whether the directory holds an acknowledged write (its marker file exists). */
   #inUse: boolean;
+  /** The newest LevelDB log file whose name is known to be durable. */
+  #syncedLog: string | undefined;
 
   private constructor(
     /** The data directory (absolute). */
@@ -250,10 +252,24 @@ export class LevelStorage implements Storage {
       const batch = this.#pending.splice(0);
       try {
         if (this.#failure) throw this.#failure;
-        await this.db.batch(
-          batch.flatMap((pending) => pending.ops()),
-          { sync: true },
-        );
+        // A chained batch: classic-level's array form costs about twice as much per operation.
+        const write = this.db.batch();
+        for (const pending of batch) {
+          for (const op of pending.ops()) {
+            if (op.type === 'put') write.put(op.key, op.value);
+            else write.del(op.key);
+          }
+        }
+        await write.write({ sync: true });
+        // LevelDB starts a new log file every few MiB and fdatasyncs it, but makes its name durable
+        // only when it next syncs its manifest, after the old log's data is in a table file. Until
+        // then a power cut could lose the new file with the writes in it on a filesystem that does
+        // not persist a new file's name with its data, so the name is made durable here.
+        const log = newestLog(this.dir);
+        if (log !== this.#syncedLog) {
+          await syncDirectory(this.dir);
+          this.#syncedLog = log;
+        }
         if (!this.#inUse && batch.some((pending) => pending.stores)) {
           await markInUse(this.dir);
           this.#inUse = true;
