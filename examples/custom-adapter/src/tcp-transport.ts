@@ -4,7 +4,7 @@ import { decodeMessage, encodeMessage } from '@raft/core/codec';
 import { FrameReader } from './frames.js';
 import { PeerLink } from './peer-link.js';
 
-/** Peer addresses by node id, `host:port` (`[v6]:port` for IPv6): a plain object or a map. */
+/** Peer addresses by node id, `host:port` (`[v6]:port` for IPv6; `tcp://` allowed): a plain object or a map. */
 export type TcpPeers = Readonly<Record<NodeId, string>> | ReadonlyMap<NodeId, string>;
 
 /** Options of {@link TcpTransport}. */
@@ -158,9 +158,9 @@ export class TcpTransport implements Transport {
   }
 }
 
-/** `host:port` or `[v6]:port` → its parts. */
+/** `host:port` or `[v6]:port`, optionally prefixed with `tcp://` → its parts. */
 export function parseAddress(address: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(address);
+  const match = /^(?:tcp:\/\/)?(?:\[([^\]]+)\]|([^:/]+)):(\d+)$/.exec(address);
   const port = Number(match?.[3]);
   if (!match || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`expected an address like 127.0.0.1:7001 or [::1]:7001, got ${JSON.stringify(address)}`);
