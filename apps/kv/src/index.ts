@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
-export { LocalKvCluster, type Cut, type LocalClusterOptions, type NodeStatus } from './local-cluster/local-cluster.js';
+export { LocalKvCluster, type LocalClusterOptions, type NodeStatus } from './local-cluster/local-cluster.js';
+export type { NetworkFaults } from './node/fault-switch.js';
 export type { AdapterModule, TransportContext } from './node/adapters.js';
 export { startDemo, type DemoOptions, type RunningDemo } from './demo/supervisor.js';

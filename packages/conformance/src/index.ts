@@ -54,5 +54,5 @@ export { finalReads, runRegisterWorkload, type RegisterWorkloadOptions } from '.
 export { partition, PARTITION_PATTERNS, type Partition, type PartitionPattern } from './nemesis/partitions.js';
 export { currentLeader, FAULTS, startFault, type ActiveFault, type Fault, type FaultContext } from './nemesis/faults.js';
 export { runNemesis, type NemesisOptions } from './nemesis/schedule.js';
-export type { ClusterUnderTest } from './runner/cluster-under-test.js';
+export type { ClusterUnderTest, NetworkFaults } from './runner/cluster-under-test.js';
 export { runConformance, type ConformanceRunOptions, type ConformanceRunResult, type RunProgress } from './runner/run.js';

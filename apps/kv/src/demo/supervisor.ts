@@ -70,7 +70,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       cluster.restart(id).catch(() => {});
     } else {
       if (!cluster.isRunning(id)) return sendError(res, 409, 'not_running', { detail: `start node ${id} before partitioning it` });
-      const refused = await cluster.cut(id, { isolated: action === 'partition' }).then(() => undefined, (error: Error) => error);
+      const refused = await cluster.network(id, { isolated: action === 'partition' }).then(() => undefined, (error: Error) => error);
       if (refused) return sendError(res, 502, 'node_unreachable', { detail: refused.message });
     }
     sendJson(res, 200, { ok: true });
@@ -108,7 +108,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 async function describe(cluster: LocalKvCluster, id: number) {
   const http = cluster.httpOf(id);
   const alive = cluster.isRunning(id);
-  const partitioned = cluster.cutOf(id).isolated === true;
+  const partitioned = cluster.networkOf(id).isolated === true;
   const view = { id, http, alive, partitioned, status: undefined as undefined | { role: string; commitIndex: number }, log: [] as unknown[] };
   if (!alive) return view;
   const [status, log] = await Promise.all([getJson(`${http}/v1/status`), getJson(`${http}/v1/demo/log?tail=12`)]);

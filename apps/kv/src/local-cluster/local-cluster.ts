@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { NetworkFaults } from '../node/fault-switch.js';
 import { freePorts } from './free-ports.js';
 import { nodeCommand } from './node-command.js';
 
@@ -27,11 +28,6 @@ export interface LocalClusterOptions {
   readonly onNodeExit?: (id: number, exit: { readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly expected: boolean }) => void;
 }
 
-/** Which peers a node cannot exchange Raft messages with (see `POST /v1/demo/isolate`). */
-export interface Cut {
-  readonly isolated?: boolean;
-  readonly blocked?: readonly number[];
-}
 
 /** What `GET /v1/status` answers. */
 export interface NodeStatus {
@@ -48,20 +44,21 @@ interface Member {
   readonly http: string;
   process: ChildProcess | undefined;
   paused: boolean;
-  cut: Cut;
-  /** The cut is recorded but the node has not been told yet (it was paused or down). */
-  cutPending: boolean;
+  network: NetworkFaults;
+  /** The network faults are recorded but the node has not been told yet (it was paused or down). */
+  networkPending: boolean;
 }
 
-const NO_CUT: Cut = {};
+const HEALTHY: NetworkFaults = {};
 
 /**
  * A cluster of `raft-kv` processes on loopback, in demo mode, with the controls that testing and the
- * demo dashboard need: SIGKILL and restart, SIGSTOP and SIGCONT, and cutting a node's Raft traffic
- * to chosen peers. Ports are picked free and written to a cluster file, so clusters can coexist.
+ * demo dashboard need: SIGKILL and restart, SIGSTOP and SIGCONT, and a faulty network for a node's
+ * Raft traffic (cut from chosen peers, loss, duplication, delay). Ports are picked free and written
+ * to a cluster file, so clusters can coexist.
  *
- * A cut outlives the process it was applied to: a node restarted while cut off (or cut while
- * paused) gets its cut as soon as it answers again, as a real network fault would persist.
+ * Network faults outlive the process they were applied to: a node restarted while cut off (or cut
+ * while paused) gets them as soon as it answers again, as a real network fault would persist.
  */
 export class LocalKvCluster {
   readonly #members: Member[];
@@ -71,7 +68,7 @@ export class LocalKvCluster {
     members: readonly { id: number; http: string }[],
     readonly clusterFile: string,
   ) {
-    this.#members = members.map((m) => ({ ...m, process: undefined, paused: false, cut: NO_CUT, cutPending: false }));
+    this.#members = members.map((m) => ({ ...m, process: undefined, paused: false, network: HEALTHY, networkPending: false }));
   }
 
   /** Writes the cluster file and launches every node (without waiting for them to answer). */
@@ -106,9 +103,9 @@ export class LocalKvCluster {
     return this.#member(id).paused;
   }
 
-  /** The cut in force for the node (recorded here, whether or not the node is up). */
-  cutOf(id: number): Cut {
-    return this.#member(id).cut;
+  /** The network faults in force for the node (recorded here, whether or not the node is up). */
+  networkOf(id: number): NetworkFaults {
+    return this.#member(id).network;
   }
 
   /** SIGKILLs the node and resolves once the process is gone. */
@@ -125,7 +122,7 @@ export class LocalKvCluster {
 
   /**
    * Starts a node that is down, from its data directory, and resolves once its HTTP API answers
-   * (with its cut re-applied).
+   * (with its network faults re-applied).
    * @throws Error when it is already running, or does not answer within `timeoutMs`.
    */
   async restart(id: number, timeoutMs = 15_000): Promise<void> {
@@ -133,7 +130,7 @@ export class LocalKvCluster {
     if (member.process) throw new Error(`node ${id} is already running`);
     this.#launch(member);
     await this.#whenAnswering(member, timeoutMs);
-    await this.#applyCut(member);
+    await this.#applyNetwork(member);
   }
 
   /** Freezes the node's process (SIGSTOP): it keeps its sockets but answers nothing. */
@@ -144,25 +141,25 @@ export class LocalKvCluster {
     member.paused = true;
   }
 
-  /** Lets a paused node run again (SIGCONT) and gives it any cut made while it was frozen. */
+  /** Lets a paused node run again (SIGCONT) and gives it any network change made while it was frozen. */
   async resume(id: number): Promise<void> {
     const member = this.#member(id);
     if (!member.process || !member.paused) return;
     member.process.kill('SIGCONT');
     member.paused = false;
-    await this.#applyCut(member);
+    await this.#applyNetwork(member);
   }
 
   /**
-   * Cuts the node off from the given peers (or all), both ways, or heals it with `{}`. Recorded
-   * at once; a node that is down or paused gets it when it is back.
+   * Sets what the network does to the node's Raft traffic (see {@link NetworkFaults}); `{}` heals
+   * it. Recorded at once; a node that is down or paused gets it when it is back.
    * @throws Error when a running node refuses the change (it was not started in demo mode).
    */
-  async cut(id: number, cut: Cut): Promise<void> {
+  async network(id: number, faults: NetworkFaults): Promise<void> {
     const member = this.#member(id);
-    member.cut = cut;
-    member.cutPending = true;
-    await this.#applyCut(member);
+    member.network = faults;
+    member.networkPending = true;
+    await this.#applyNetwork(member);
   }
 
   /** The node's `/v1/status`, or `undefined` when it does not answer within `timeoutMs`. */
@@ -235,7 +232,7 @@ export class LocalKvCluster {
     const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     member.process = child;
     member.paused = false;
-    member.cutPending = member.cut !== NO_CUT;
+    member.networkPending = member.network !== HEALTHY;
     const forward = (chunk: Buffer): void => {
       for (const line of chunk.toString().split('\n')) if (line) options.onNodeOutput?.(member.id, line);
     };
@@ -258,17 +255,17 @@ export class LocalKvCluster {
     }
   }
 
-  async #applyCut(member: Member): Promise<void> {
-    if (!member.cutPending || !member.process || member.paused) return;
-    const cut = member.cut;
-    const reply = await fetch(`${member.http}/v1/demo/isolate`, {
+  async #applyNetwork(member: Member): Promise<void> {
+    if (!member.networkPending || !member.process || member.paused) return;
+    const faults = member.network;
+    const reply = await fetch(`${member.http}/v1/demo/network`, {
       method: 'POST',
-      body: JSON.stringify({ isolated: cut.isolated ?? false, blocked: cut.blocked ?? [] }),
+      body: JSON.stringify(faults),
       signal: AbortSignal.timeout(2_000),
     }).catch((error: Error) => error);
     if (reply instanceof Error || !reply.ok) {
-      throw new Error(`node ${member.id} did not accept the network cut: ${reply instanceof Error ? reply.message : `HTTP ${reply.status}`}`);
+      throw new Error(`node ${member.id} did not accept the network faults: ${reply instanceof Error ? reply.message : `HTTP ${reply.status}`}`);
     }
-    if (member.cut === cut) member.cutPending = false;
+    if (member.network === faults) member.networkPending = false;
   }
 }

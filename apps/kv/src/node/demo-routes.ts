@@ -2,21 +2,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, readUtf8Body } from '../http/request-body.js';
 import { sendError, sendJson } from '../http/responses.js';
 import type { Route } from '../http/server.js';
-import type { FaultSwitch } from './fault-switch.js';
+import type { FaultSwitch, NetworkFaults } from './fault-switch.js';
 import type { RecentLog } from './recent-log.js';
 
 const MAX_TAIL = 200;
 
 /**
  * Demo-only routes (enabled by `--demo`, never by default):
- * - `POST /v1/demo/isolate` `{"isolated": bool}` or `{"blocked": [ids]}`: cut this node off;
+ * - `POST /v1/demo/network` `{"isolated"?: bool, "blocked"?: [ids], "drop"?: p, "duplicate"?: p,
+ *   "delayMs"?: ms}`: what the network does to this node's Raft traffic (`{}` heals it);
  * - `GET /v1/demo/log?tail=N`: the last committed entries, summarized.
  */
 export function demoRoutes(faults: FaultSwitch, log: RecentLog): Route {
   return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    if (url.pathname === '/v1/demo/isolate' && req.method === 'POST') {
+    if (url.pathname === '/v1/demo/network' && req.method === 'POST') {
       try {
-        faults.set(parseCut(await readUtf8Body(req, 64 * 1024)));
+        faults.set(parseNetworkFaults(await readUtf8Body(req, 64 * 1024)));
         sendJson(res, 200, faults.state);
       } catch (error) {
         if (!(error instanceof BadRequestError)) throw error;
@@ -37,17 +38,34 @@ export function demoRoutes(faults: FaultSwitch, log: RecentLog): Route {
   };
 }
 
-function parseCut(body: string): { isolated?: boolean; blocked?: number[] } {
+function parseNetworkFaults(body: string): NetworkFaults {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
-    throw new BadRequestError('body must be JSON: {"isolated": true|false} or {"blocked": [node ids]}');
+    throw new BadRequestError('body must be JSON: {"isolated": bool, "blocked": [node ids], "drop": 0-1, "duplicate": 0-1, "delayMs": ms}, each optional');
   }
-  const { isolated, blocked } = (json ?? {}) as { isolated?: unknown; blocked?: unknown };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new BadRequestError('body must be a JSON object');
+  const { isolated, blocked, drop, duplicate, delayMs, ...unknown } = json as Record<string, unknown>;
+  const extra = Object.keys(unknown);
+  if (extra.length > 0) throw new BadRequestError(`unknown field ${JSON.stringify(extra[0])}; known: isolated, blocked, drop, duplicate, delayMs`);
   if (isolated !== undefined && typeof isolated !== 'boolean') throw new BadRequestError('"isolated" must be true or false');
-  if (blocked !== undefined && !(Array.isArray(blocked) && blocked.every((id) => Number.isSafeInteger(id) && id > 0))) {
+  if (blocked !== undefined && !(Array.isArray(blocked) && blocked.every((id) => Number.isSafeInteger(id) && (id as number) > 0))) {
     throw new BadRequestError('"blocked" must be an array of node ids');
   }
-  return { ...(isolated !== undefined && { isolated }), ...(blocked !== undefined && { blocked: blocked as number[] }) };
+  const probability = (name: string, value: unknown): number | undefined => {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new BadRequestError(`"${name}" must be a probability from 0 to 1`);
+    return value;
+  };
+  if (delayMs !== undefined && !(typeof delayMs === 'number' && delayMs >= 0 && delayMs <= 60_000)) {
+    throw new BadRequestError('"delayMs" must be a number of milliseconds from 0 to 60000');
+  }
+  const faults: { -readonly [K in keyof NetworkFaults]: NetworkFaults[K] } = {};
+  if (isolated !== undefined) faults.isolated = isolated;
+  if (blocked !== undefined) faults.blocked = blocked as number[];
+  if (drop !== undefined) faults.drop = probability('drop', drop);
+  if (duplicate !== undefined) faults.duplicate = probability('duplicate', duplicate);
+  if (delayMs !== undefined) faults.delayMs = delayMs as number;
+  return faults;
 }

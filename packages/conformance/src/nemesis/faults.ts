@@ -4,7 +4,7 @@ import type { ClusterUnderTest } from '../runner/cluster-under-test.js';
 import { partition, PARTITION_PATTERNS } from './partitions.js';
 
 /** The faults the nemesis can inject. */
-export const FAULTS = ['partition', 'kill', 'pause'] as const;
+export const FAULTS = ['partition', 'kill', 'pause', 'flaky'] as const;
 /** @see {@link FAULTS} */
 export type Fault = (typeof FAULTS)[number];
 
@@ -29,7 +29,9 @@ export interface FaultContext {
  * - `partition`: one of {@link PARTITION_PATTERNS}, chosen at random;
  * - `kill`: SIGKILLs a minority of the nodes (the leader half of the time); undone by restarting
  *   them from their data directories;
- * - `pause`: SIGSTOPs a minority (the leader half of the time); undone by SIGCONT.
+ * - `pause`: SIGSTOPs a minority (the leader half of the time); undone by SIGCONT;
+ * - `flaky`: every node loses 10–30 % of what it sends, duplicates 10 %, and delays each message by
+ *   up to 20–100 ms, which reorders them.
  */
 export async function startFault(fault: Fault, context: FaultContext): Promise<ActiveFault> {
   const { cluster, recorder, random } = context;
@@ -40,13 +42,26 @@ export async function startFault(fault: Fault, context: FaultContext): Promise<A
       const pattern = PARTITION_PATTERNS[Math.floor(random() * PARTITION_PATTERNS.length)]!;
       const cut = partition(pattern, ids, random, leader);
       recorder.nemesis('start-partition', { pattern: cut.pattern, groups: cut.description, blocked: Object.fromEntries(cut.blocked) as JsonValue });
-      await Promise.all(ids.map((id) => cluster.cut(id, { blocked: cut.blocked.get(id)! })));
+      await Promise.all(ids.map((id) => cluster.network(id, { blocked: cut.blocked.get(id)! })));
       return {
         fault,
         description: `partition ${cut.description}`,
         async stop() {
-          await Promise.all(ids.map((id) => cluster.cut(id, {})));
+          await Promise.all(ids.map((id) => cluster.network(id, {})));
           recorder.nemesis('stop-partition');
+        },
+      };
+    }
+    case 'flaky': {
+      const faults = { drop: round(0.1 + random() * 0.2), duplicate: 0.1, delayMs: Math.round(20 + random() * 80) };
+      recorder.nemesis('start-flaky', faults);
+      await Promise.all(ids.map((id) => cluster.network(id, faults)));
+      return {
+        fault,
+        description: `flaky network: ${Math.round(faults.drop * 100)}% lost, 10% duplicated, delays up to ${faults.delayMs} ms`,
+        async stop() {
+          await Promise.all(ids.map((id) => cluster.network(id, {})));
+          recorder.nemesis('stop-flaky');
         },
       };
     }
@@ -85,4 +100,8 @@ function minority(ids: readonly number[], random: () => number, leader: number |
   }
   while (chosen.length < count) chosen.push(pool.splice(Math.floor(random() * pool.length), 1)[0]!);
   return chosen.sort((a, b) => a - b);
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
 }

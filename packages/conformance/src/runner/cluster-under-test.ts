@@ -16,10 +16,21 @@ export interface ClusterUnderTest {
   pause(id: number): void;
   /** Unfreezes it (SIGCONT). */
   resume(id: number): Promise<void>;
-  /** Drops all Raft traffic between the node and `blocked` (both ways); `{}` heals it. */
-  cut(id: number, cut: { readonly blocked?: readonly number[] }): Promise<void>;
+  /**
+   * Sets what the network does to the node's Raft traffic: drop everything to and from `blocked`;
+   * lose, duplicate (probabilities) and delay (up to `delayMs`) what it sends. `{}` heals it.
+   */
+  network(id: number, faults: NetworkFaults): Promise<void>;
   /** The node's `/v1/status`, or `undefined` if it does not answer promptly. */
   status(id: number): Promise<{ readonly role: string; readonly term: number; readonly leader: number } | undefined>;
   /** Resolves with the leader once every running node agrees on one; rejects after `timeoutMs`. */
   waitForLeader(timeoutMs: number): Promise<number>;
+}
+
+/** A node's network faults (see {@link ClusterUnderTest.network}). */
+export interface NetworkFaults {
+  readonly blocked?: readonly number[];
+  readonly drop?: number;
+  readonly duplicate?: number;
+  readonly delayMs?: number;
 }

@@ -128,7 +128,7 @@ async function healAll(cluster: ClusterUnderTest, recorder: HistoryRecorder, pro
     try {
       if (cluster.isPaused(id)) await cluster.resume(id);
       if (!cluster.isRunning(id)) await cluster.restart(id);
-      await cluster.cut(id, {});
+      await cluster.network(id, {});
     } catch (error) {
       problems.push(`node ${id} could not be healed: ${(error as Error).message}`);
     }

@@ -4,7 +4,7 @@ import { HistoryRecorder } from '../../src/history/recorder.js';
 import type { NemesisEvent } from '../../src/history/types.js';
 import { startFault } from '../../src/nemesis/faults.js';
 import { runNemesis } from '../../src/nemesis/schedule.js';
-import type { ClusterUnderTest } from '../../src/runner/cluster-under-test.js';
+import type { ClusterUnderTest, NetworkFaults } from '../../src/runner/cluster-under-test.js';
 
 /** A cluster that only keeps track of what the nemesis did to it (logic under test: the nemesis). */
 class FakeCluster implements ClusterUnderTest {
@@ -23,7 +23,11 @@ class FakeCluster implements ClusterUnderTest {
   };
   pause = (id: number) => void this.paused.add(id);
   resume = async (id: number) => void this.paused.delete(id);
-  cut = async (id: number, cut: { blocked?: readonly number[] }) => void this.cuts.set(id, cut.blocked ?? []);
+  readonly faults = new Map<number, NetworkFaults>();
+  network = async (id: number, faults: NetworkFaults) => {
+    this.cuts.set(id, faults.blocked ?? []);
+    this.faults.set(id, faults);
+  };
   status = async (id: number) => ({ role: id === this.leader ? 'leader' : 'follower', term: 2, leader: this.leader });
   waitForLeader = async () => this.leader;
 }
@@ -78,6 +82,19 @@ describe('faults', () => {
   });
 });
 
+it('flaky makes every node lose, duplicate and delay messages, and stop heals them', async () => {
+  const cluster = new FakeCluster();
+  const recorder = new HistoryRecorder();
+  const active = await startFault('flaky', { cluster, recorder, random: seededRandom(6) });
+  const settings = nemesisEvents(recorder)[0]!.value as { drop: number; duplicate: number; delayMs: number };
+  expect(settings.drop).toBeGreaterThanOrEqual(0.1);
+  expect(settings.drop).toBeLessThanOrEqual(0.3);
+  expect(settings.delayMs).toBeGreaterThanOrEqual(20);
+  for (const { id } of cluster.members) expect(cluster.faults.get(id)).toEqual(settings);
+  await active.stop();
+  for (const { id } of cluster.members) expect(cluster.faults.get(id)).toEqual({});
+});
+
 describe('the nemesis schedule', () => {
   it('alternates faults from the list until aborted, and undoes the last one before resolving', async () => {
     const cluster = new FakeCluster();
@@ -85,17 +102,17 @@ describe('the nemesis schedule', () => {
     const stop = new AbortController();
     const started: string[] = [];
     const run = runNemesis({
-      cluster, recorder, random: seededRandom(1), faults: ['kill', 'pause', 'partition'], faultMs: [5, 10], quietMs: [1, 2], signal: stop.signal,
+      cluster, recorder, random: seededRandom(1), faults: ['kill', 'pause', 'partition', 'flaky'], faultMs: [5, 10], quietMs: [1, 2], signal: stop.signal,
       onFault: (description) => {
         if (description) started.push(description);
-        if (started.length === 6) stop.abort();
+        if (started.length === 8) stop.abort();
       },
     });
     await run;
     const fs = nemesisEvents(recorder).map((e) => e.f);
-    expect(fs.filter((f) => f.startsWith('start-'))).toHaveLength(6);
-    expect(fs.filter((f) => f.startsWith('stop-'))).toHaveLength(6);
-    expect(new Set(fs.filter((f) => f.startsWith('start-')))).toEqual(new Set(['start-kill', 'start-pause', 'start-partition']));
+    expect(fs.filter((f) => f.startsWith('start-'))).toHaveLength(8);
+    expect(fs.filter((f) => f.startsWith('stop-'))).toHaveLength(8);
+    expect(new Set(fs.filter((f) => f.startsWith('start-')))).toEqual(new Set(['start-kill', 'start-pause', 'start-partition', 'start-flaky']));
     expect(cluster.down.size + cluster.paused.size).toBe(0);
   });
 
