@@ -310,6 +310,22 @@ export class Driver<R> {
     if (sendAppendsEarly) {
       for (const message of ready.messages) if (message.type === MessageType.App) this.send(message);
     }
+    // Committed entries below the first new entry were made durable by an earlier turn, so they
+    // are applied now rather than after this turn's fsync: on a busy leader the acknowledgement that
+    // commits a batch arrives while the next batch is being written, and waiting for that write too
+    // would add a whole fsync to every write's latency. The rest wait for the write as before:
+    // entries this Ready itself persists (a follower may be told they are committed), and anything
+    // from the first configuration change on, which is in force only once `advance` has run.
+    let committed = ready.committedEntries;
+    if (ready.snapshot === undefined && committed.length > 0) {
+      const firstNew = ready.entries[0]?.index ?? Infinity;
+      let early = 0;
+      while (early < committed.length && committed[early]!.index < firstNew && committed[early]!.type === EntryType.Normal) early++;
+      if (early > 0) {
+        await this.apply(early === committed.length ? committed : committed.slice(0, early));
+        committed = committed.slice(early);
+      }
+    }
     await this.persist(ready);
     for (const message of ready.messages) {
       if (sendAppendsEarly && message.type === MessageType.App) continue;
@@ -322,7 +338,7 @@ export class Driver<R> {
       this.appliedTerm = ready.snapshot.meta.term;
       this.snapshotIndex = this.applied;
     }
-    if (ready.committedEntries.length > 0) await this.apply(ready.committedEntries);
+    if (committed.length > 0) await this.apply(committed);
     for (const state of ready.readStates) this.reads.confirm(state);
   }
 
