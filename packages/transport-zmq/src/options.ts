@@ -48,10 +48,10 @@ export interface ZmqTransportOptions {
   /** Told about dropped and malformed frames. Default: silent. */
   readonly logger?: ZmqTransportLogger;
   /**
-   * CURVE encryption (ZeroMQ's CurveZMQ): every connection is encrypted, and a node sends only to
-   * peers that prove they hold the secret key matching the public key configured for them. (Who
-   * connects to this node's listener is not authenticated by CURVE alone: frames are still checked
-   * for the cluster id, and keep the listener off untrusted networks.)
+   * CURVE encryption (ZeroMQ's CurveZMQ): every connection is encrypted, a node sends only to
+   * peers that prove they hold the secret key matching the public key configured for them, and its
+   * listener admits only clients whose public key is one of `peerKeys` (checked by a ZAP handler;
+   * each refused key is logged once).
    * Keys are Z85 strings of 40 characters, e.g. from `curveKeyPair()` of the `zeromq` package.
    * Default: plain TCP (use it on trusted networks only).
    */
