@@ -54,6 +54,8 @@ interface Result {
   readonly errors: number;
   /** 1-minute load average at the end of the measurement: other work on the machine shows here. */
   readonly load: number;
+  /** Mean `storage.save()` (write + fdatasync) time on the leader during the measurement, from its /metrics. */
+  readonly leaderSaveMs: number;
 }
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -90,6 +92,13 @@ function send(agent: Agent, base: URL, method: string, path: string, body?: stri
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** The leader's cumulative storage save time and count, from its Prometheus metrics. */
+async function saveTotals(base: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { sum: value('raft_storage_save_seconds_sum'), count: value('raft_storage_save_seconds_count') };
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -192,7 +201,11 @@ async function benchTransport(transport: Transport, parentDir: string): Promise<
                 return (await send(agent, target, 'PUT', key(client, seq), VALUE)) === 200;
               };
         const label = `[${transport}] ${DESCRIPTIONS[operation]}, ${clients} client${clients === 1 ? '' : 's'}`;
-        const result = { transport, operation, clients, ...(await measure(label, clients, op)) };
+        const saveBefore = await saveTotals(leader.http);
+        const measured = await measure(label, clients, op);
+        const saveAfter = await saveTotals(leader.http);
+        const leaderSaveMs = (1000 * (saveAfter.sum - saveBefore.sum)) / (saveAfter.count - saveBefore.count);
+        const result: Result = { transport, operation, clients, ...measured, leaderSaveMs };
         agent.destroy();
         progress.done(
           `${label}: ${fmt(result.opsPerSecond)} ops/s, p50 ${fmt(result.p50Ms, 2)} ms, p99 ${fmt(result.p99Ms, 2)} ms${result.errors ? `, ${result.errors} errors` : ''}`,
@@ -214,7 +227,7 @@ async function benchTransport(transport: Transport, parentDir: string): Promise<
 }
 
 function table(results: readonly Result[], fsync: number): string {
-  const header = ['transport', 'operation', 'clients', 'ops/s', '÷ raw fsync/s', 'p50 ms', 'p99 ms', 'errors', 'load'];
+  const header = ['transport', 'operation', 'clients', 'ops/s', '÷ raw fsync/s', 'p50 ms', 'p99 ms', 'leader save ms', 'errors', 'load'];
   const rows = results.map((r) => [
     r.transport,
     DESCRIPTIONS[r.operation],
@@ -223,6 +236,7 @@ function table(results: readonly Result[], fsync: number): string {
     `${fmt(r.opsPerSecond / fsync, 2)}×`,
     fmt(r.p50Ms, 2),
     fmt(r.p99Ms, 2),
+    Number.isFinite(r.leaderSaveMs) ? fmt(r.leaderSaveMs, 2) : '–',
     String(r.errors),
     fmt(r.load, 1),
   ]);
@@ -237,6 +251,7 @@ try {
   console.log(`raft-kv HTTP load: 3 raft-kv processes (file storage) + this client on ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'}), node ${process.version}`);
   console.log(`closed loop, one request outstanding per client, keep-alive; ${fmt(warmupMs / 1000)} s warm-up + ${fmt(durationMs / 1000)} s measured; 100-byte values`);
   console.log(`data directory: ${parentDir}`);
+  console.log('leader save ms: mean write + fdatasync time of the leader\'s log during the measurement (its /metrics); load: 1-minute load average after it');
   const before: RawFsync = await rawFsync(parentDir, 2_000);
   progress.done(`raw write(100 B)+fdatasync before: ${fmt(before.syncsPerSecond)}/s (${fmt(before.meanLatencyMs, 3)} ms)`);
   const results: Result[] = [];
