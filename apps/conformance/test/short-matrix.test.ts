@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseHistory } from '@raft/conformance';
 import { afterAll, describe, expect, it } from 'vitest';
 
-// The CI matrix: each transport with file storage, partitions and kills, ~20 s of workload each,
+// The CI matrix: each transport with file storage, partitions, kills and pauses, ~20 s of workload each,
 // through the same command a user types. A violation (or a cluster that does not recover) fails it.
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const out = await mkdtemp(join(tmpdir(), 'raft-conformance-ci-'));
@@ -24,9 +24,9 @@ function runCli(args: readonly string[]): Promise<{ code: number | null; stdout:
 }
 
 describe.each(['zmq', 'nats'])('conformance over %s with file storage (CI matrix)', (transport) => {
-  it('finds the history linearizable under partitions and kills, and writes the report', async () => {
+  it('finds the history linearizable under partitions, kills and pauses, and writes the report', async () => {
     const dir = join(out, transport);
-    const run = await runCli(['--transport', transport, '--storage', 'file', '--time', '20', '--nemesis', 'partition,kill', '--seed', '42', '--out', dir]);
+    const run = await runCli(['--transport', transport, '--storage', 'file', '--time', '20', '--nemesis', 'partition,kill,pause', '--seed', '42', '--out', dir]);
     expect(run.stdout + run.stderr).toMatch(new RegExp(`${transport}-file: VALID`));
     expect(run.code).toBe(0);
 

@@ -10,8 +10,11 @@ import type { ResolvedCurve } from './options.js';
 const SOCKET_HIGH_WATER_MARK = 16;
 
 /**
- * ZMTP heartbeats: a connection whose peer vanished without closing it (host down, cable cut) is
- * dropped after a few seconds instead of the minutes TCP would take, and then re-established.
+ * ZMTP heartbeats on the sending side: a connection whose peer vanished without closing it (host
+ * down, cable cut) is dropped after a few seconds instead of the minutes TCP would take, and then
+ * re-established. The receiving side sends none: in libzmq 4.3.5, a heartbeat on a connection whose
+ * reading was paused by a full receive queue aborts the process (assertion `!_io_error` in
+ * stream_engine_base.cpp), which the conformance runner's pause nemesis hit on every resumed node.
  */
 const HEARTBEAT = { heartbeatInterval: 1000, heartbeatTimeout: 3000, heartbeatTimeToLive: 3000 };
 
@@ -44,7 +47,6 @@ export function createReceiver(listen: string, settings: SocketSettings, zapDoma
     handover: true,
     maxMessageSize: settings.maxMessageBytes,
     receiveHighWaterMark: SOCKET_HIGH_WATER_MARK,
-    ...HEARTBEAT,
     ...(settings.curve && { curveServer: true, curveSecretKey: settings.curve.secretKey }),
     ...(zapDomain !== undefined && { zapDomain, zapEnforceDomain: true }),
   });
