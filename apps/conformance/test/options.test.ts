@@ -19,7 +19,7 @@ describe('raft-conformance options', () => {
     [['--transport', 'udp'], /--transport must be one of zmq, nats or a module path; got "udp"/],
     [['--transport', 'memory'], /inside one process.*own OS process/],
     [['--nodes', '2'], /--nodes must be an integer from 3 to 9/],
-    [['--nemesis', 'partition,flood'], /--nemesis must be one of partition, kill, pause, flaky \(or none\); got "flood"/],
+    [['--nemesis', 'partition,flood'], /--nemesis must be one of partition, kill, pause, flaky, membership \(or none\); got "flood"/],
     [['--storage', 'memory'], /a killed node forgets its log and its vote/],
     [['--time', 'soon'], /--time must be an integer/],
     [['--bogus'], /Unknown option '--bogus'/],

@@ -1,10 +1,11 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { JsonValue } from '../history/types.js';
 import type { ClusterUnderTest } from '../runner/cluster-under-test.js';
 import { partition, PARTITION_PATTERNS } from './partitions.js';
 
 /** The faults the nemesis can inject. */
-export const FAULTS = ['partition', 'kill', 'pause', 'flaky'] as const;
+export const FAULTS = ['partition', 'kill', 'pause', 'flaky', 'membership'] as const;
 /** @see {@link FAULTS} */
 export type Fault = (typeof FAULTS)[number];
 
@@ -31,7 +32,9 @@ export interface FaultContext {
  *   them from their data directories;
  * - `pause`: SIGSTOPs a minority (the leader half of the time); undone by SIGCONT;
  * - `flaky`: every node loses 10–30 % of what it sends, duplicates 10 %, and delays each message by
- *   up to 20–100 ms, which reorders them.
+ *   up to 20–100 ms, which reorders them;
+ * - `membership`: demotes a voter (the leader half of the time) to a learner through the KV
+ *   service's `POST /v1/members/:id`, a joint-consensus change; undone by promoting it back.
  */
 export async function startFault(fault: Fault, context: FaultContext): Promise<ActiveFault> {
   const { cluster, recorder, random } = context;
@@ -62,6 +65,19 @@ export async function startFault(fault: Fault, context: FaultContext): Promise<A
         async stop() {
           await Promise.all(ids.map((id) => cluster.network(id, {})));
           recorder.nemesis('stop-flaky');
+        },
+      };
+    }
+    case 'membership': {
+      const target = leader !== undefined && random() < 0.5 ? leader : ids[Math.floor(random() * ids.length)]!;
+      recorder.nemesis('start-membership', { learner: target, leader: leader ?? null });
+      await changeMember(cluster, target, 'learner');
+      return {
+        fault,
+        description: `membership: node ${target} demoted to learner`,
+        async stop() {
+          await changeMember(cluster, target, 'voter');
+          recorder.nemesis('stop-membership', { voter: target });
         },
       };
     }
@@ -104,4 +120,30 @@ function minority(ids: readonly number[], random: () => number, leader: number |
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+/**
+ * Makes `id` a learner or a voter through any node that answers (followers forward membership
+ * changes to the leader), retrying for up to 30 s while the cluster refuses (another change in
+ * flight, no leader).
+ * @throws Error when no node carried the change out in time.
+ */
+export async function changeMember(cluster: ClusterUnderTest, id: number, as: 'learner' | 'voter'): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  let last = '';
+  for (let attempt = 0; performance.now() < deadline; attempt++) {
+    const up = cluster.members.filter((m) => cluster.isRunning(m.id) && !cluster.isPaused(m.id));
+    const via = up[attempt % Math.max(up.length, 1)];
+    if (via !== undefined) {
+      try {
+        const reply = await fetch(`${via.http}/v1/members/${id}`, { method: 'POST', body: JSON.stringify({ as }), signal: AbortSignal.timeout(5_000) });
+        if (reply.ok) return;
+        last = `HTTP ${reply.status} ${await reply.text()}`;
+      } catch (error) {
+        last = (error as Error).message;
+      }
+    }
+    await delay(200);
+  }
+  throw new Error(`node ${id} could not be made a ${as} within 30 s (last answer: ${last})`);
 }

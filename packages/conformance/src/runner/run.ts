@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { seededRandom } from '@raft/core';
 import { HistoryRecorder } from '../history/recorder.js';
 import type { HistoryEvent } from '../history/types.js';
-import type { Fault } from '../nemesis/faults.js';
+import { changeMember, type Fault } from '../nemesis/faults.js';
 import { runNemesis } from '../nemesis/schedule.js';
 import { finalReads, runRegisterWorkload } from '../workload/register-workload.js';
 import type { ClusterUnderTest } from './cluster-under-test.js';
@@ -106,7 +106,7 @@ export async function runConformance(options: ConformanceRunOptions): Promise<Co
     await Promise.all([workload, nemesis]);
 
     phase = 'heal';
-    await healAll(options.cluster, recorder, problems);
+    await healAll(options.cluster, recorder, problems, options.faults);
     const leader = await options.cluster.waitForLeader(30_000).catch((error: Error) => {
       problems.push(`no leader after healing: ${error.message}`);
     });
@@ -122,7 +122,7 @@ export async function runConformance(options: ConformanceRunOptions): Promise<Co
 }
 
 /** Undoes every fault: resumes paused nodes, restarts killed ones, heals the network. */
-async function healAll(cluster: ClusterUnderTest, recorder: HistoryRecorder, problems: string[]): Promise<void> {
+async function healAll(cluster: ClusterUnderTest, recorder: HistoryRecorder, problems: string[], faults: readonly Fault[]): Promise<void> {
   recorder.nemesis('heal');
   for (const { id } of cluster.members) {
     try {
@@ -131,6 +131,12 @@ async function healAll(cluster: ClusterUnderTest, recorder: HistoryRecorder, pro
       await cluster.network(id, {});
     } catch (error) {
       problems.push(`node ${id} could not be healed: ${(error as Error).message}`);
+    }
+  }
+  // A promotion that failed while faults raged is retried now; promoting a voter changes nothing.
+  if (faults.includes('membership')) {
+    for (const { id } of cluster.members) {
+      await changeMember(cluster, id, 'voter').catch((error: Error) => problems.push(error.message));
     }
   }
 }
