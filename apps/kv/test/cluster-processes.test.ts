@@ -94,7 +94,7 @@ describe.each(['zmq', 'nats'] as const)('raft-kv: three OS processes over %s wit
         expect({ node: node.id, key, status: reply.status, value: await reply.text() }).toEqual({ node: node.id, key, status: 200, value });
       }
     }
-  });
+  }, 90_000);
 });
 
 describe('raft-kv configuration', () => {
