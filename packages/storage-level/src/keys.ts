@@ -31,8 +31,14 @@ export function entryIndex(key: Buffer): number | undefined {
 /** The first key past every entry key. */
 export const ENTRIES_END = Buffer.from([ENTRY + 1]);
 
+const META = 0x6d; // 'm'
+
 export function metaKey(name: MetaKey): Buffer {
   return Buffer.from(`m${name}`, 'latin1');
+}
+
+export function isMetaKey(key: Buffer): boolean {
+  return key[0] === META;
 }
 
 export function chunkKey(generation: number, sequence: number): Buffer {

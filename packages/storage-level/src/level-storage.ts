@@ -4,7 +4,7 @@ import type { Entry, HardState, PersistedState, SnapshotMeta, Storage, StoredLog
 import { openDb, type Db, type Op } from './db.js';
 import { markInUse, newestLog, syncDirectory, wasInUse } from './directory.js';
 import { StorageFailedError } from './errors.js';
-import { entryKey, metaKey } from './keys.js';
+import { entryKey, isMetaKey, metaKey } from './keys.js';
 import { encodeEntry, encodeHardState, encodeIndex, encodeSnapshot, type SnapshotRecord } from './records.js';
 import { recover } from './recover.js';
 import { SnapshotChunks } from './snapshot-chunks.js';
@@ -252,15 +252,7 @@ export class LevelStorage implements Storage {
       const batch = this.#pending.splice(0);
       try {
         if (this.#failure) throw this.#failure;
-        // A chained batch: classic-level's array form costs about twice as much per operation.
-        const write = this.db.batch();
-        for (const pending of batch) {
-          for (const op of pending.ops()) {
-            if (op.type === 'put') write.put(op.key, op.value);
-            else write.del(op.key);
-          }
-        }
-        await write.write({ sync: true });
+        await this.#write(batch);
         // LevelDB starts a new log file every few MiB and fdatasyncs it, but makes its name durable
         // only when it next syncs its manifest, after the old log's data is in a table file. Until
         // then a power cut could lose the new file with the writes in it on a filesystem that does
@@ -279,8 +271,32 @@ export class LevelStorage implements Storage {
         this.#failure ??= e instanceof StorageFailedError ? e : new StorageFailedError(this.dir, batch[0]!.action, e);
         for (const pending of batch) pending.reject(this.#failure);
       }
+      // Callers resolved just now typically write again at once: let them, so that their writes
+      // join the next batch rather than the first of them going alone.
+      await new Promise(setImmediate);
     }
     this.#flushing = undefined;
+  }
+
+  /**
+   * Writes the operations of `batch` as one synced LevelDB batch. A meta record (last index, hard
+   * state, …) written by several of them is written once, with its last value: concurrent saves
+   * each set the last index, and every operation costs classic-level a few microseconds.
+   */
+  async #write(batch: readonly PendingWrite[]): Promise<void> {
+    // A chained batch: classic-level's array form costs about twice as much per operation.
+    const write = this.db.batch();
+    const meta = new Map<string, Buffer>();
+    for (const pending of batch) {
+      for (const op of pending.ops()) {
+        if (op.type === 'del') write.del(op.key);
+        else if (isMetaKey(op.key)) meta.set(op.key.toString('latin1'), op.value);
+        else write.put(op.key, op.value);
+      }
+    }
+    // Meta keys are only ever put, never removed, so writing them after the rest changes nothing.
+    for (const [key, value] of meta) write.put(Buffer.from(key, 'latin1'), value);
+    await write.write({ sync: true });
   }
 
   #loaded(): Loaded {
