@@ -8,7 +8,7 @@ export class UsageError extends Error {
 }
 
 /** The transports and storages the runner knows by name (a path names a third party's module). */
-export const TRANSPORTS = ['zmq', 'nats'] as const;
+export const TRANSPORTS = ['zmq', 'nats', 'memory'] as const;
 export const STORAGES = ['file', 'lmdb', 'memory'] as const;
 
 /** One run's configuration (the matrix of `--all` is many of these). */
@@ -47,8 +47,9 @@ Runs a raft-kv cluster as OS processes, drives a register workload against it wh
 injected, checks the history for linearizability and writes report.html, summary.json and
 history.jsonl. Exits 0 only when the history is linearizable and the cluster recovered.
 
-  --transport zmq|nats|<module>   default zmq; a path loads a module exporting
-                                  createTransport(id, peers, context) (see docs/adapters.md)
+  --transport zmq|nats|memory|<module>   default zmq; a path loads a module exporting
+                                  createTransport(id, peers, context) (see docs/adapters.md);
+                                  memory runs every node inside the runner's process (no pause)
   --storage file|lmdb|memory|<module>   default file; a path: a module exporting createStorage(dir)
   --nodes <n>            cluster size, 3 to 9, default 3
   --time <seconds>       workload duration under faults, default 30
@@ -59,7 +60,7 @@ history.jsonl. Exits 0 only when the history is linearizable and the cluster rec
   --rate <ops/s>         target operations per second over all clients, default 100
   --stale-reads          read with ?consistency=stale: NOT linearizable, proves the checker bites
   --snapshot-entries <n> nodes snapshot every n applied entries, default 200
-  --all                  the whole matrix: zmq and nats × file, lmdb and memory
+  --all                  the whole matrix: zmq, nats and memory × file, lmdb and memory
   --out <dir>            where reports go, default ./conformance-results/<time>
   --nats <url>           use this NATS server instead of starting one
   --verbose              print the nodes' logs`;
@@ -118,22 +119,26 @@ export function parseCliOptions(argv: readonly string[], now = new Date()): CliO
  * Refuses a combination that cannot be correct by construction. @throws UsageError saying why.
  */
 export function checkCombination(run: RunConfig): void {
+  if (run.transport === 'memory') {
+    if (run.faults.includes('pause')) {
+      throw new UsageError('--transport memory runs every node inside one process, which cannot freeze part of itself; drop pause from --nemesis, or use zmq or nats');
+    }
+    if (run.storage !== 'memory' && run.storage !== 'file') {
+      throw new UsageError('--transport memory runs nodes in the runner\'s process with memory or file storage only');
+    }
+    return;
+  }
   if (run.storage === 'memory' && run.faults.includes('kill')) {
     throw new UsageError(
-      '--storage memory with the kill nemesis: a killed node forgets its log and its vote, which breaks Raft by design; ' +
-        'use durable storage (file, lmdb) or drop kill from --nemesis',
+      '--storage memory with the kill nemesis: a killed process forgets its log and its vote, which breaks Raft by design; ' +
+        'use durable storage (file, lmdb), drop kill from --nemesis, or run in one process with --transport memory ' +
+        '(where memory storage keeps what it made durable across a simulated crash)',
     );
   }
 }
 
 function adapter(flag: string, text: string, names: readonly string[]): string {
   if (text.startsWith('.') || text.startsWith('/')) return resolve(text);
-  if (text === 'memory' && flag === '--transport') {
-    throw new UsageError(
-      '--transport memory links nodes inside one process, but the runner runs every node as its own OS process ' +
-        '(to kill and pause it for real); use zmq, nats or a transport module path',
-    );
-  }
   return oneOf(flag, text, names);
 }
 

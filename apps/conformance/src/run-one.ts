@@ -2,7 +2,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { HistoryRecorder, runConformance, writeRunArtifacts, type JsonValue, type RunSummary } from '@raft/conformance';
-import { LocalKvCluster } from '@raft/kv';
+import { LocalKvCluster, MemoryKvCluster } from '@raft/kv';
 import type { RunConfig } from './options.js';
 import { ProgressLine } from './progress-line.js';
 
@@ -48,7 +48,8 @@ export function configName(config: RunConfig): string {
 }
 
 /**
- * One conformance run: starts a raft-kv cluster of OS processes, runs the workload under the
+ * One conformance run: starts a raft-kv cluster (OS processes, or nodes inside this process over
+ * `--transport memory`), runs the workload under the
  * nemesis, stops the cluster, checks the history and writes `history.jsonl`, `summary.json`,
  * `report.html` and each node's log (`nodes/node-<id>.log`) into `place.dir`. The nodes' data is
  * deleted after a passing run and kept after a failing one.
@@ -69,22 +70,27 @@ export async function runOne(config: RunConfig, place: RunPlace): Promise<RunOut
     '--snapshot-entries', String(config.snapshotEntries),
     ...(place.natsUrl !== undefined ? ['--nats', place.natsUrl] : []),
   ];
-  const cluster = await LocalKvCluster.start({
-    nodes: config.nodes,
-    transport: config.transport,
-    storage: config.storage,
-    dataDir: join(dir, 'data'),
-    nodeArgs,
-    onNodeOutput: (id, line) => {
-      logOf(id).write(`${line}\n`);
-      if (place.verbose) process.stderr.write(`[node ${id}] ${line}\n`);
-    },
-    onNodeExit: (id, exit) => {
-      if (exit.expected) return;
-      recorder.nemesis('crash', { node: id, code: exit.code, signal: exit.signal });
-      problems.push(`node ${id} exited on its own (code ${exit.code}, signal ${exit.signal}); see nodes/node-${id}.log`);
-    },
-  });
+  const onNodeOutput = (id: number, line: string): void => {
+    logOf(id).write(`${line}\n`);
+    if (place.verbose) process.stderr.write(`[node ${id}] ${line}\n`);
+  };
+  const dataDir = join(dir, 'data');
+  const cluster =
+    config.transport === 'memory'
+      ? await MemoryKvCluster.start({ nodes: config.nodes, storage: config.storage as 'memory' | 'file', dataDir, nodeArgs, onNodeOutput })
+      : await LocalKvCluster.start({
+          nodes: config.nodes,
+          transport: config.transport,
+          storage: config.storage,
+          dataDir,
+          nodeArgs,
+          onNodeOutput,
+          onNodeExit: (id, exit) => {
+            if (exit.expected) return;
+            recorder.nemesis('crash', { node: id, code: exit.code, signal: exit.signal });
+            problems.push(`node ${id} exited on its own (code ${exit.code}, signal ${exit.signal}); see nodes/node-${id}.log`);
+          },
+        });
   const progress = new ProgressLine(configName(config));
   try {
     await cluster.waitForLeader(30_000);

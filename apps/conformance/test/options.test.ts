@@ -16,27 +16,30 @@ describe('raft-conformance options', () => {
   });
 
   it.each([
-    [['--transport', 'udp'], /--transport must be one of zmq, nats or a module path; got "udp"/],
-    [['--transport', 'memory'], /inside one process.*own OS process/],
+    [['--transport', 'udp'], /--transport must be one of zmq, nats, memory or a module path; got "udp"/],
+    [['--transport', 'memory', '--nemesis', 'partition,pause'], /cannot freeze part of itself/],
+    [['--transport', 'memory', '--storage', 'lmdb'], /memory or file storage only/],
     [['--nodes', '2'], /--nodes must be an integer from 3 to 9/],
     [['--nemesis', 'partition,flood'], /--nemesis must be one of partition, kill, pause, flaky, membership \(or none\); got "flood"/],
-    [['--storage', 'memory'], /a killed node forgets its log and its vote/],
+    [['--storage', 'memory'], /a killed process forgets its log and its vote/],
     [['--time', 'soon'], /--time must be an integer/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseCliOptions(argv)).toThrow(message);
   });
 
-  it('memory storage is fine without the kill nemesis', () => {
+  it('memory storage is fine without the kill nemesis, and with it inside one process', () => {
     expect(parseCliOptions(['--storage', 'memory', '--nemesis', 'partition,pause']).run.storage).toBe('memory');
+    expect(parseCliOptions(['--transport', 'memory', '--storage', 'memory', '--nemesis', 'partition,kill']).run.faults).toEqual(['partition', 'kill']);
   });
 
-  it('--all covers both transports with every storage, leaving kill out for memory storage', () => {
-    const runs = matrix(parseCliOptions(['--all', '--nemesis', 'partition,kill']).run);
+  it('--all covers every transport with every storage it can run, leaving out the faults that cannot work', () => {
+    const runs = matrix(parseCliOptions(['--all', '--nemesis', 'partition,kill,pause']).run);
     expect(runs.map((r) => `${r.transport}-${r.storage}:${r.faults.join('+')}`)).toEqual([
-      'zmq-file:partition+kill', 'zmq-lmdb:partition+kill', 'zmq-memory:partition',
-      'nats-file:partition+kill', 'nats-lmdb:partition+kill', 'nats-memory:partition',
+      'zmq-file:partition+kill+pause', 'zmq-lmdb:partition+kill+pause', 'zmq-memory:partition+pause',
+      'nats-file:partition+kill+pause', 'nats-lmdb:partition+kill+pause', 'nats-memory:partition+pause',
+      'memory-file:partition+kill', 'memory-memory:partition+kill',
     ]);
-    expect(matrix(parseCliOptions(['--all', '--nemesis', 'kill']).run).map((r) => r.storage)).not.toContain('memory');
+    expect(matrix(parseCliOptions(['--all', '--nemesis', 'kill']).run).map((r) => `${r.transport}-${r.storage}`)).not.toContain('zmq-memory');
   });
 });

@@ -47,6 +47,15 @@ describe.each(['zmq', 'nats'])('conformance over %s with file storage (CI matrix
   }, 180_000);
 });
 
+describe('in one process (--transport memory)', () => {
+  it('is linearizable under partitions, crashes that keep only durable writes, and a flaky network', async () => {
+    const dir = join(out, 'memory');
+    const run = await runCli(['--transport', 'memory', '--storage', 'memory', '--time', '15', '--nemesis', 'partition,kill,flaky', '--seed', '9', '--out', dir]);
+    expect(run.stdout + run.stderr).toMatch(/memory-memory: VALID/);
+    expect(run.code).toBe(0);
+  }, 120_000);
+});
+
 describe('adapters from a module path', () => {
   it('runs nodes over a third party\'s transport and storage module, and checks the history', async () => {
     const adapters = fileURLToPath(new URL('./fixtures/third-party-adapters.ts', import.meta.url));

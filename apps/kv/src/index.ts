@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { LocalKvCluster, type LocalClusterOptions, type NodeStatus } from './local-cluster/local-cluster.js';
+export { MemoryKvCluster, type MemoryClusterOptions } from './local-cluster/memory-cluster.js';
 export type { NetworkFaults } from './node/fault-switch.js';
 export type { AdapterModule, TransportContext } from './node/adapters.js';
 export { startDemo, type DemoOptions, type RunningDemo } from './demo/supervisor.js';

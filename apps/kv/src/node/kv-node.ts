@@ -1,4 +1,4 @@
-import type { Storage } from '@raft/core';
+import type { Storage, Transport } from '@raft/core';
 import { RaftNode } from '@raft/log';
 import type { Logger } from 'pino';
 import type { KvOptions } from '../config/options.js';
@@ -43,19 +43,28 @@ function timed(storage: Storage, metrics: KvMetrics): Storage {
   });
 }
 
+/**
+ * What a program embedding raft-kv nodes provides itself instead of what `options` names: e.g. the
+ * endpoints of one in-process `MemoryNetwork` for `--transport memory`.
+ */
+export interface ProvidedAdapters {
+  readonly transport?: Transport;
+  readonly storage?: Storage;
+}
+
 /** Builds and starts one `raft-kv` node from validated options. */
-export async function startKvNode(options: KvOptions, logger: Logger): Promise<RunningKvNode> {
+export async function startKvNode(options: KvOptions, logger: Logger, provided: ProvidedAdapters = {}): Promise<RunningKvNode> {
   const store = new KvStore();
   const metrics = new KvMetrics();
   const recent = new RecentLog(200);
-  const faults = new FaultSwitch(await createTransport(options, (message) => logger.warn(message)));
+  const faults = new FaultSwitch(provided.transport ?? (await createTransport(options, (message) => logger.warn(message))));
   const node = new RaftNode<AppliedCommand>({
     id: options.id,
     peers: options.peers,
     join: options.join,
     snapshotEntries: options.snapshotEntries,
     transport: faults,
-    storage: timed(await openStorage(options), metrics),
+    storage: timed(provided.storage ?? (await openStorage(options)), metrics),
     stateMachine: new KvStateMachine(store),
     tickMs: options.tickMs,
     electionTicks: options.electionTicks,
