@@ -47,6 +47,7 @@ export {
   type Report,
   type RunArtifacts,
   type RunSummary,
+  type TimeSpan,
 } from './report/index.js';
 export { HistoryRecorder } from './history/recorder.js';
 export { KvClient, type KvClientOptions, type OpOutcome } from './workload/kv-client.js';

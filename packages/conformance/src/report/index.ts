@@ -2,3 +2,4 @@ export { renderReport, writeRunArtifacts, type Report, type RunArtifacts } from 
 export { summarizeRun, verdictName, type OutcomeCounts, type RunSummary } from './summary.js';
 export { nemesisWindows, type NemesisWindow } from './nemesis-windows.js';
 export { OUTCOME_COLORS } from './palette.js';
+export type { TimeSpan } from './frame.js';
