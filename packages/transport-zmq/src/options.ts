@@ -36,8 +36,10 @@ export interface ZmqTransportOptions {
    */
   readonly sendQueueBytes?: number;
   /**
-   * Largest encoded message sent or received. Larger messages are refused by `send`; a peer that
-   * sends one anyway is disconnected by ZeroMQ (and reconnects). Use the same value on every node.
+   * Largest encoded message sent or received. Larger messages are refused by `send`; a received
+   * batch frame that holds one anyway is dropped whole (and logged), and a peer that sends a frame
+   * larger than any batch within this limit is disconnected by ZeroMQ (and reconnects). Use the same
+   * value on every node.
    * Default 64 MiB.
    */
   readonly maxMessageBytes?: number;

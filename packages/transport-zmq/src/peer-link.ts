@@ -1,5 +1,6 @@
 import type { Dealer } from 'zeromq';
 import type { NodeId } from '@raft/core';
+import { encodeBatch } from './batch-frame.js';
 import { SendQueue, type SendQueueLimits } from './send-queue.js';
 
 /**
@@ -7,9 +8,10 @@ import { SendQueue, type SendQueueLimits } from './send-queue.js';
  * frames into the peer's socket.
  *
  * zeromq allows one pending `send` per socket, and a send waits while the peer is unreachable, so
- * callers never touch the socket: they queue, and a single writer loop sends batches (one multipart
- * ZeroMQ message of up to `batchFrames` frames) for as long as frames wait. The writer starts in a
- * microtask, so everything queued in one turn of the event loop leaves together.
+ * callers never touch the socket: they queue, and a single writer loop sends batches (one
+ * single-frame ZeroMQ message of up to `batchFrames` encoded messages, see `batch-frame.ts`) for as
+ * long as frames wait. The writer starts in a microtask, so everything queued in one turn of the
+ * event loop leaves together.
  */
 export class PeerLink {
   readonly #queue: SendQueue;
@@ -48,7 +50,7 @@ export class PeerLink {
     while (!this.#closed && this.#queue.length > 0) {
       const batch = this.#queue.takeBatch();
       try {
-        await this.socket.send(batch);
+        await this.socket.send(encodeBatch(batch));
       } catch (error) {
         // Closing the socket rejects the pending send; anything else loses only this batch.
         if (!this.#closed) {

@@ -1,5 +1,6 @@
 import { Dealer, Router, type Context } from 'zeromq';
 import type { NodeId } from '@raft/core';
+import { maxBatchFrameBytes } from './batch-frame.js';
 import type { ResolvedCurve } from './options.js';
 
 /**
@@ -45,7 +46,8 @@ export function createReceiver(listen: string, settings: SocketSettings, zapDoma
     ipv6: isIpv6(listen),
     linger: 0,
     handover: true,
-    maxMessageSize: settings.maxMessageBytes,
+    // A batch frame of messages within maxMessageBytes is never larger; a larger one is never allocated.
+    maxMessageSize: maxBatchFrameBytes(settings.maxMessageBytes),
     receiveHighWaterMark: SOCKET_HIGH_WATER_MARK,
     ...(settings.curve && { curveServer: true, curveSecretKey: settings.curve.secretKey }),
     ...(zapDomain !== undefined && { zapDomain, zapEnforceDomain: true }),

@@ -1,6 +1,7 @@
 import type { Router } from 'zeromq';
 import { encodeMessage } from '@raft/core/codec';
 import type { Message, MessageHandler, NodeId, Transport } from '@raft/core';
+import { batchLimits } from './batch-frame.js';
 import { Inbound } from './inbound.js';
 import { resolveOptions, resolvePeers, type ResolvedOptions, type ZmqPeers, type ZmqTransportOptions } from './options.js';
 import { PeerLink } from './peer-link.js';
@@ -17,16 +18,16 @@ export interface ZmqTransportStats {
   readonly dropped: number;
   /** Messages delivered to the handler. */
   readonly received: number;
-  /** Frames received and dropped: undecodable, from another cluster, or addressed to another node. */
+  /**
+   * Received and dropped: malformed batch frames, and messages that are undecodable, from another
+   * cluster, or addressed to another node.
+   */
   readonly rejected: number;
   /** With CURVE: connections refused because the client's public key is not in `curve.peerKeys`. */
   readonly refused: number;
 }
 
-/** Frames and bytes per socket write; larger batches would only delay the peer's first decode. */
-const BATCH = { batchFrames: 256, batchBytes: 1024 * 1024 };
-
-/** ZeroMQ messages (each a batch of frames) received before yielding to the event loop. */
+/** ZeroMQ messages (each a batch frame of messages) received before yielding to the event loop. */
 const RECEIVE_TURN_MESSAGES = 16;
 
 /**
@@ -35,8 +36,8 @@ const RECEIVE_TURN_MESSAGES = 16;
  * ZeroMQ connects in the background and reconnects by itself when a peer restarts.
  *
  * `send` encodes the message with `@raft/core/codec` and queues it in the peer's bounded queue;
- * everything queued for a peer in one turn of the event loop leaves as one multipart ZeroMQ
- * message. A full queue drops, so a slow or dead peer costs at most `sendQueueBytes` per peer.
+ * everything queued for a peer in one turn of the event loop leaves as one ZeroMQ message
+ * of a single frame (a batch, see `batch-frame.ts`). A full queue drops, so a slow or dead peer costs at most `sendQueueBytes` per peer.
  *
  * @example
  * ```ts
@@ -67,7 +68,12 @@ export class ZmqTransport implements Transport {
   constructor(options: ZmqTransportOptions) {
     this.#options = resolveOptions(options);
     this.#peers = this.#options.peers;
-    this.#limits = { frames: this.#options.sendQueueLimit, bytes: this.#options.sendQueueBytes, ...BATCH };
+    // Larger batches would only delay the peer's first decode.
+    this.#limits = {
+      frames: this.#options.sendQueueLimit,
+      bytes: this.#options.sendQueueBytes,
+      ...batchLimits(this.#options.maxMessageBytes),
+    };
     // With CURVE, the ZAP handler that authenticates clients must live in the listener's context.
     this.#sockets = { ...this.#options, context: this.#options.curve && curveContext() };
   }
@@ -82,7 +88,7 @@ export class ZmqTransport implements Transport {
   async start(handler: MessageHandler): Promise<void> {
     if (this.#state !== 'new') throw new Error(`start() was already called on this transport (it is ${this.#state})`);
     this.#state = 'starting';
-    const { id, clusterId, listen, curve } = this.#options;
+    const { id, clusterId, listen, curve, maxMessageBytes } = this.#options;
     let authenticator: ClientAuthenticator | undefined;
     if (curve !== undefined) {
       // Registered before the listener is bound, so that no client is ever let in unchecked.
@@ -118,7 +124,7 @@ export class ZmqTransport implements Transport {
     }
     if (this.isClosed()) return; // close() was called while binding and released the socket
     this.#state = 'open';
-    const inbound = new Inbound({ id, clusterId, deliver: handler, warn: (line) => this.warn(line) });
+    const inbound = new Inbound({ id, clusterId, maxMessageBytes, deliver: handler, warn: (line) => this.warn(line) });
     this.#inbound = inbound;
     this.#receiving = this.receive(receiver, inbound);
     for (const [peer, address] of this.#peers) this.link(peer, address);
@@ -220,6 +226,7 @@ export class ZmqTransport implements Transport {
         return;
       }
       const sender = parts[0]!;
+      // A peer sends one frame per ZeroMQ message; anything else sent is checked part by part.
       // Each part is a buffer of its own (never reused by zeromq), so delivered entries may keep
       // views into it; it is viewed as a plain Uint8Array, the type the node expects.
       for (let i = 1; i < parts.length; i++) {

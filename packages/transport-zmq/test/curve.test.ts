@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeMessage } from '@raft/core/codec';
 import type { NodeId } from '@raft/core';
 import { ZmqTransport } from '../src/index.js';
+import { encodeBatch } from '../src/batch-frame.js';
 import { z85Encode, zapHandlerState } from '../src/zap.js';
 import { heartbeat, Inbox, loopbackAddresses, waitFor } from './fixtures.js';
 
@@ -59,8 +60,8 @@ function rawClient(address: string, from: NodeId, curve?: { pair: KeyPair; serve
   }
   socket.connect(address);
   return {
-    /** Sends without waiting: a send waits for a connection that, when refused, never comes. */
-    send: (frame: Uint8Array) => void socket.send(frame).catch(() => {}),
+    /** Sends `frame` (an encoded message) as a batch frame, without waiting: a send waits for a connection that, when refused, never comes. */
+    send: (frame: Uint8Array) => void socket.send(encodeBatch([frame])).catch(() => {}),
     failed: () => failed,
   };
 }
