@@ -5,4 +5,4 @@
  * @packageDocumentation
  */
 export { LevelStorage, type LevelStorageOptions } from './level-storage.js';
-export { StorageCorruptionError, DirectoryLockedError, StorageFailedError } from './errors.js';
+export { StorageCorruptionError, DirectoryLockedError, StorageFailedError, StorageFormatError } from './errors.js';

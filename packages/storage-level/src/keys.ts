@@ -4,32 +4,42 @@ import { readU64, writeU64 } from './records.js';
  * Keys of the one LevelDB database, which orders keys bytewise. A one-byte prefix names the kind of
  * record; numbers are big-endian so that byte order is numeric order.
  *
- * - `e` u64 index: a log entry
- * - `m` name: `hardState`, `firstIndex`, `lastIndex`, `snapshot`
+ * - `l` u64 index: a log record, holding the entries of one group commit from that index on
+ * - `m` name: `format`, `hardState`, `firstIndex`, `lastIndex`, `snapshot`
  * - `c` u64 generation u32 sequence: a snapshot chunk
+ *
+ * Format 1 (before the format was versioned) stored each entry under `e` u64 index; such keys are
+ * only looked for, to refuse that format with a clear error.
  */
-export type MetaKey = 'hardState' | 'firstIndex' | 'lastIndex' | 'snapshot';
+export type MetaKey = 'format' | 'hardState' | 'firstIndex' | 'lastIndex' | 'snapshot';
 
-const ENTRY = 0x65; // 'e'
+const RECORD = 0x6c; // 'l'
 const CHUNK = 0x63; // 'c'
+const FORMAT_1_ENTRY = 0x65; // 'e'
 
-export const ENTRY_KEY_BYTES = 9;
+export const RECORD_KEY_BYTES = 9;
 export const CHUNK_KEY_BYTES = 13;
 
-export function entryKey(index: number): Buffer {
-  const key = Buffer.allocUnsafe(ENTRY_KEY_BYTES);
-  key[0] = ENTRY;
+/** The key of the log record whose first entry is `index`. */
+export function recordKey(index: number): Buffer {
+  const key = Buffer.allocUnsafe(RECORD_KEY_BYTES);
+  key[0] = RECORD;
   writeU64(key, 1, index);
   return key;
 }
 
-/** The index of an entry key, or undefined if `key` is not one. */
-export function entryIndex(key: Buffer): number | undefined {
-  return key.length === ENTRY_KEY_BYTES && key[0] === ENTRY ? readU64(key, 1) : undefined;
+/** The first index of a log record's key, or undefined if `key` is not one. */
+export function recordStart(key: Buffer): number | undefined {
+  return key.length === RECORD_KEY_BYTES && key[0] === RECORD ? readU64(key, 1) : undefined;
 }
 
-/** The first key past every entry key. */
-export const ENTRIES_END = Buffer.from([ENTRY + 1]);
+/** The range of every log record key. */
+export const RECORDS_START = Buffer.from([RECORD]);
+export const RECORDS_END = Buffer.from([RECORD + 1]);
+
+/** The range of format 1's entry keys. */
+export const FORMAT_1_ENTRIES_START = Buffer.from([FORMAT_1_ENTRY]);
+export const FORMAT_1_ENTRIES_END = Buffer.from([FORMAT_1_ENTRY + 1]);
 
 const META = 0x6d; // 'm'
 
@@ -40,6 +50,10 @@ export function metaKey(name: MetaKey): Buffer {
 export function isMetaKey(key: Buffer): boolean {
   return key[0] === META;
 }
+
+/** The range of every meta key. */
+export const META_START = Buffer.from([META]);
+export const META_END = Buffer.from([META + 1]);
 
 export function chunkKey(generation: number, sequence: number): Buffer {
   const key = Buffer.allocUnsafe(CHUNK_KEY_BYTES);

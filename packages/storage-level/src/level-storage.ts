@@ -1,11 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Entry, HardState, PersistedState, SnapshotMeta, Storage, StoredLog, StoredSnapshot } from '@raft/core';
-import { openDb, type Db, type Op } from './db.js';
+import { BatchBuilder, LogRecords } from './batch.js';
+import { openDb, type Db } from './db.js';
 import { markInUse, newestLog, syncDirectory, wasInUse } from './directory.js';
 import { StorageFailedError } from './errors.js';
-import { entryKey, isMetaKey, metaKey } from './keys.js';
-import { encodeEntry, encodeHardState, encodeIndex, encodeSnapshot, type SnapshotRecord } from './records.js';
+import { checkFormat } from './format.js';
+import { FORMAT_VERSION, encodeFormat, encodeHardState, encodeIndex, encodeSnapshot, type SnapshotRecord } from './records.js';
 import { recover } from './recover.js';
 import { SnapshotChunks } from './snapshot-chunks.js';
 import { checkLogs } from './wal-check.js';
@@ -33,8 +34,8 @@ interface Loaded {
 
 interface PendingWrite {
   readonly action: string;
-  /** The writes, listed when the batch is built (in call order). */
-  readonly ops: () => Op[];
+  /** Adds the writes to the batch; called when the batch is built, in call order. */
+  readonly build: (batch: BatchBuilder) => void;
   /** Whether the write stores a record (see `#commit`). */
   readonly stores: boolean;
   resolve(): void;
@@ -45,8 +46,8 @@ interface PendingWrite {
  * A durable {@link Storage} over LevelDB (through classic-level), a log-structured key-value
  * engine: every `save()` is one atomic LevelDB write batch — one record appended to LevelDB's log
  * and one fdatasync — before it resolves, so entries and hard state land together or not at all.
- * Writes that arrive while a batch is being written share the next one. See the package README for
- * the layout.
+ * Writes that arrive while a batch is being written share the next one, and the entries of that
+ * group commit are stored as one value. See the package README for the layout.
  *
  * @example
  * ```ts
@@ -68,6 +69,13 @@ export class LevelStorage implements Storage {
   #inUse: boolean;
   /** The newest LevelDB log file whose name is known to be durable. */
   #syncedLog: string | undefined;
+  /** Whether the database holds the format record (the first write that stores anything adds it). */
+  #formatStored: boolean;
+  /**
+   * The log records stored, one per group commit that saved entries: read by `load()`, updated as
+   * batches are built (writes issued before `close()` still use it while they finish).
+   */
+  #records = new LogRecords();
 
   private constructor(
     /** The data directory (absolute). */
@@ -75,9 +83,11 @@ export class LevelStorage implements Storage {
     private readonly db: Db,
     chunkBytes: number,
     inUse: boolean,
+    formatStored: boolean,
   ) {
     this.#snapshots = new SnapshotChunks(db, dir, chunkBytes);
     this.#inUse = inUse;
+    this.#formatStored = formatStored;
   }
 
   /**
@@ -87,6 +97,8 @@ export class LevelStorage implements Storage {
    * @throws DirectoryLockedError if another process (or another LevelStorage in this one) has it open.
    * @throws StorageCorruptionError if LevelDB's files are damaged, or `CURRENT` is missing in a
    *   directory that was in use.
+   * @throws StorageFormatError if the directory holds another on-disk format (another version of
+   *   this package wrote it).
    * @throws StorageFailedError if LevelDB cannot open it.
    */
   static async open(dir: string, options: LevelStorageOptions = {}): Promise<LevelStorage> {
@@ -99,7 +111,14 @@ export class LevelStorage implements Storage {
     const inUse = await wasInUse(absolute);
     await checkLogs(absolute);
     const db = await openDb(absolute, !inUse);
-    return new LevelStorage(absolute, db, chunkBytes, inUse);
+    let formatStored: boolean;
+    try {
+      formatStored = await checkFormat(db, absolute);
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
+    return new LevelStorage(absolute, db, chunkBytes, inUse, formatStored);
   }
 
   /**
@@ -112,12 +131,13 @@ export class LevelStorage implements Storage {
     if (this.#closed) throw closedError();
     if (this.#state) throw new Error('LevelStorage.load() was already called; it is called once, when the node starts');
     await this.#snapshots.scan();
-    const recovered = await recover(this.db, this.dir, this.#inUse);
+    const recovered = await recover(this.db, this.dir, this.#inUse, this.#formatStored);
     const generation = recovered.snapshot?.generation ?? 0;
     if (this.#snapshots.hasOthers(generation)) {
-      await this.#commit('removing snapshot chunks left by a crash', () => this.#snapshots.removeAllBut(generation), false);
+      await this.#commit('removing snapshot chunks left by a crash', (b) => b.ops(this.#snapshots.removeAllBut(generation)), false);
     }
-    const { log, hardState, snapshot, firstStored } = recovered;
+    const { log, hardState, snapshot, firstStored, records } = recovered;
+    this.#records = records;
     this.#state = { log, hardState, snapshot, firstStored };
     return { hardState, snapshot: snapshot?.meta, entries: [...log.all()] };
   }
@@ -129,17 +149,22 @@ export class LevelStorage implements Storage {
     const { hardState } = update;
     if (entries.length === 0 && !hardState) return;
     s.log.checkAppend(entries);
-    const replacedUpTo = s.log.lastIndex;
-    // Entries are immutable (see Entry), so the log keeps the caller's objects, not copies.
+    // Entries are immutable (see Entry), so the log keeps the caller's objects, not copies, and
+    // the batch encodes them when it is built.
     s.log.append(entries);
     if (hardState) s.hardState = hardState;
     const last = s.log.lastIndex;
-    const ops: Op[] = entries.map((e) => ({ type: 'put', key: entryKey(e.index), value: encodeEntry(e) }));
-    // A conflicting suffix longer than the new entries: its tail is overwritten by nothing.
-    ops.push(...removeEntries(last + 1, replacedUpTo));
-    if (entries.length > 0) ops.push(put('lastIndex', encodeIndex(last)));
-    if (hardState) ops.push(put('hardState', encodeHardState(hardState)));
-    await this.#commit('saving entries and hard state', () => ops);
+    // Copied now: the batch is built later, and the caller may reuse its array or object.
+    const appended = entries.slice();
+    const saved = hardState && { term: hardState.term, vote: hardState.vote, commit: hardState.commit };
+    await this.#commit('saving entries and hard state', (b) => {
+      if (appended.length > 0) {
+        // The record starting at appended[0] supersedes any conflicting suffix, however long.
+        b.append(appended);
+        b.meta('lastIndex', () => encodeIndex(last));
+      }
+      if (saved) b.meta('hardState', () => encodeHardState(saved));
+    });
   }
 
   async entries(lo: number, hi: number): Promise<Entry[]> {
@@ -172,7 +197,7 @@ export class LevelStorage implements Storage {
     if (meta.index > s.log.lastIndex) return this.#replaceLog(s, record);
     s.log.compactTo(meta.index, meta.term);
     s.snapshot = record;
-    await this.#commit('saving a snapshot', () => this.#putSnapshot(record));
+    await this.#commit('saving a snapshot', (b) => this.#putSnapshot(b, record));
   }
 
   async installSnapshot(meta: SnapshotMeta, data: AsyncIterable<Uint8Array>): Promise<void> {
@@ -198,9 +223,12 @@ export class LevelStorage implements Storage {
       throw new RangeError(`compact(${index}): only entries covered by the snapshot (up to ${s.log.snapshotIndex}) can be compacted; save a snapshot first`);
     }
     if (index < s.firstStored) return;
-    const from = s.firstStored;
     s.firstStored = index + 1;
-    await this.#commit('compacting the log', () => [...removeEntries(from, index), put('firstIndex', encodeIndex(index + 1))]);
+    await this.#commit('compacting the log', (b) => {
+      // A record holding entries on both sides of `index` stays; recovery skips its first part.
+      b.removeRecordsThrough(index);
+      b.meta('firstIndex', () => encodeIndex(index + 1));
+    });
   }
 
   async close(): Promise<void> {
@@ -215,34 +243,34 @@ export class LevelStorage implements Storage {
   /** Makes `record` the snapshot and empties the log, which continues after it: one batch. */
   async #replaceLog(s: Loaded, record: SnapshotRecord): Promise<void> {
     const { index, term } = record.meta;
-    const [from, to] = [s.firstStored, s.log.lastIndex];
     s.log.reset(index, term);
     s.snapshot = record;
     s.firstStored = index + 1;
-    await this.#commit('replacing the log with a snapshot', () => [
-      ...this.#putSnapshot(record),
-      ...removeEntries(from, to),
-      put('firstIndex', encodeIndex(index + 1)),
-      put('lastIndex', encodeIndex(index)),
-    ]);
+    await this.#commit('replacing the log with a snapshot', (b) => {
+      this.#putSnapshot(b, record);
+      b.removeAllRecords();
+      b.meta('firstIndex', () => encodeIndex(index + 1));
+      b.meta('lastIndex', () => encodeIndex(index));
+    });
   }
 
   /** Points the snapshot record at `record`'s chunks and drops every other generation's. */
-  #putSnapshot(record: SnapshotRecord): Op[] {
-    return [put('snapshot', encodeSnapshot(record)), ...this.#snapshots.removeAllBut(record.generation)];
+  #putSnapshot(b: BatchBuilder, record: SnapshotRecord): void {
+    b.meta('snapshot', () => encodeSnapshot(record));
+    b.ops(this.#snapshots.removeAllBut(record.generation));
   }
 
   /**
-   * Writes `ops` in one synced LevelDB batch and resolves once it is durable. Group commit: writes
+   * Writes what `build` adds in one synced LevelDB batch and resolves once it is durable. Group commit: writes
    * that arrive while a batch is being written wait and then share the next one (one log record and
    * one fdatasync for all of them), in call order. A failure leaves memory ahead of the disk, so it
    * also fails every later call. The first write that `stores` a record (every write but the
    * removal of orphan chunks) marks the directory as in use before it resolves: from then on an
    * empty database there is damage (see recover.ts).
    */
-  #commit(action: string, ops: () => Op[], stores = true): Promise<void> {
+  #commit(action: string, build: (batch: BatchBuilder) => void, stores = true): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ action, ops, stores, resolve, reject });
+      this.#pending.push({ action, build, stores, resolve, reject });
       this.#flushing ??= this.#flush();
     });
   }
@@ -279,24 +307,20 @@ export class LevelStorage implements Storage {
   }
 
   /**
-   * Writes the operations of `batch` as one synced LevelDB batch. A meta record (last index, hard
-   * state, …) written by several of them is written once, with its last value: concurrent saves
-   * each set the last index, and every operation costs classic-level a few microseconds.
+   * Writes `batch` as one synced LevelDB batch: the entries its saves append become one log record
+   * (see {@link BatchBuilder}), and a meta record several of them set is written once, with its
+   * last value. The first batch that stores anything also stores the format record.
    */
   async #write(batch: readonly PendingWrite[]): Promise<void> {
     // A chained batch: classic-level's array form costs about twice as much per operation.
     const write = this.db.batch();
-    const meta = new Map<string, Buffer>();
-    for (const pending of batch) {
-      for (const op of pending.ops()) {
-        if (op.type === 'del') write.del(op.key);
-        else if (isMetaKey(op.key)) meta.set(op.key.toString('latin1'), op.value);
-        else write.put(op.key, op.value);
-      }
-    }
-    // Meta keys are only ever put, never removed, so writing them after the rest changes nothing.
-    for (const [key, value] of meta) write.put(Buffer.from(key, 'latin1'), value);
+    const builder = new BatchBuilder(write, this.#records);
+    for (const pending of batch) pending.build(builder);
+    const addsFormat = !this.#formatStored && batch.some((pending) => pending.stores);
+    if (addsFormat) builder.meta('format', () => encodeFormat(FORMAT_VERSION));
+    builder.finish();
     await write.write({ sync: true });
+    if (addsFormat) this.#formatStored = true;
   }
 
   #loaded(): Loaded {
@@ -310,17 +334,6 @@ export class LevelStorage implements Storage {
     if (this.#failure) throw this.#failure;
     return s;
   }
-}
-
-function put(key: 'hardState' | 'firstIndex' | 'lastIndex' | 'snapshot', value: Buffer): Op {
-  return { type: 'put', key: metaKey(key), value };
-}
-
-/** The removal of the entries `from..to` (inclusive). */
-function removeEntries(from: number, to: number): Op[] {
-  const ops: Op[] = [];
-  for (let index = from; index <= to; index++) ops.push({ type: 'del', key: entryKey(index) });
-  return ops;
 }
 
 function closedError(): Error {

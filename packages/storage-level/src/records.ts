@@ -2,12 +2,14 @@ import { crc32 } from 'node:zlib';
 import type { Entry, EntryType, HardState, SnapshotMeta } from '@raft/core';
 
 /**
- * Values stored in the database. Each starts with a CRC-32 of what follows (and, for an entry, of
- * its index): LevelDB checksums its files, but its reads skip the check unless asked
+ * Values stored in the database. Each starts with a CRC-32 of what follows (and, for a log record,
+ * of its first index): LevelDB checksums its files, but its reads skip the check unless asked
  * (`verify_checksums`, which classic-level does not expose), so a flipped bit in a table file would
  * otherwise be read back as data. Keys are described in keys.ts.
  *
- * - entry (key: its index): u32 crc | u8 type | u64 term | data
+ * - format: u32 crc | u32 version ({@link FORMAT_VERSION})
+ * - log record (key: the index of its first entry): u32 crc | u32 count | count × entry, each
+ *   u8 type | u64 term | u32 data length | data; the entries' indexes follow from the key
  * - hard state: u32 crc | u64 term | u64 vote | u64 commit
  * - first index: u32 crc | u64 index of the first entry the log may hold (1, or after a compaction)
  * - last index: u32 crc | u64 index of the last entry (the snapshot index after an install)
@@ -47,26 +49,65 @@ function open(value: Buffer, minBody: number, salt = 0): Buffer {
 
 const saltScratch = Buffer.alloc(8);
 
-/** Checksum seed of an entry: its index, so that a value under the wrong key is caught too. */
+/** Checksum seed of a log record: its first index, so that a value under the wrong key is caught too. */
 function indexSalt(index: number): number {
   writeU64(saltScratch, 0, index);
   return crc32(saltScratch);
 }
 
-const ENTRY_FIXED = 1 + 8;
+/**
+ * The on-disk format this code writes and reads. Format 1 (one value per entry, no format record)
+ * preceded it; format 2 stores each group commit's entries as one log record.
+ */
+export const FORMAT_VERSION = 2;
 
-export function encodeEntry(entry: Entry): Buffer {
-  const value = Buffer.allocUnsafe(CRC_BYTES + ENTRY_FIXED + entry.data.length);
-  value[CRC_BYTES] = entry.type;
-  writeU64(value, CRC_BYTES + 1, entry.term);
-  value.set(entry.data, CRC_BYTES + ENTRY_FIXED);
-  return seal(value, indexSalt(entry.index));
+export function encodeFormat(version: number): Buffer {
+  const value = Buffer.allocUnsafe(CRC_BYTES + 4);
+  value.writeUInt32BE(version, CRC_BYTES);
+  return seal(value);
 }
 
-/** Decodes the entry stored under `index`; its data is copied out of the value's buffer. */
-export function decodeEntry(index: number, value: Buffer): Entry {
-  const body = open(value, ENTRY_FIXED, indexSalt(index));
-  return { index, type: body[0] as EntryType, term: readU64(body, 1), data: new Uint8Array(body.subarray(ENTRY_FIXED)) };
+export function decodeFormat(value: Buffer): number {
+  return open(value, 4).readUInt32BE(0);
+}
+
+const COUNT_BYTES = 4;
+const ENTRY_HEADER = 1 + 8 + 4;
+
+/** The log record holding `entries` (consecutive, at least one), keyed by the first one's index. */
+export function encodeRecord(entries: readonly Entry[]): Buffer {
+  let size = CRC_BYTES + COUNT_BYTES;
+  for (const entry of entries) size += ENTRY_HEADER + entry.data.length;
+  const value = Buffer.allocUnsafe(size);
+  value.writeUInt32BE(entries.length, CRC_BYTES);
+  let at = CRC_BYTES + COUNT_BYTES;
+  for (const entry of entries) {
+    value[at] = entry.type;
+    writeU64(value, at + 1, entry.term);
+    value.writeUInt32BE(entry.data.length, at + 9);
+    value.set(entry.data, at + ENTRY_HEADER);
+    at += ENTRY_HEADER + entry.data.length;
+  }
+  return seal(value, indexSalt(entries[0]!.index));
+}
+
+/** Decodes the log record stored under `first`; each entry's data is copied out of the value's buffer. */
+export function decodeRecord(first: number, value: Buffer): Entry[] {
+  const body = open(value, COUNT_BYTES, indexSalt(first));
+  const count = body.readUInt32BE(0);
+  if (count === 0) throw new BadRecord('a log record of no entries');
+  const entries: Entry[] = [];
+  let at = COUNT_BYTES;
+  for (let i = 0; i < count; i++) {
+    if (body.length - at < ENTRY_HEADER) throw new BadRecord(`entry ${first + i} runs past the end of the record`);
+    const length = body.readUInt32BE(at + 9);
+    const end = at + ENTRY_HEADER + length;
+    if (end > body.length) throw new BadRecord(`entry ${first + i} runs past the end of the record`);
+    entries.push({ index: first + i, type: body[at] as EntryType, term: readU64(body, at + 1), data: new Uint8Array(body.subarray(at + ENTRY_HEADER, end)) });
+    at = end;
+  }
+  if (at !== body.length) throw new BadRecord(`${body.length - at} bytes after its ${count} entries`);
+  return entries;
 }
 
 export function encodeHardState(hs: HardState): Buffer {

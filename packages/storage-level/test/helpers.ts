@@ -27,9 +27,12 @@ export async function openLoaded(dir: string, options?: LevelStorageOptions): Pr
   return { storage, state: await storage.load() };
 }
 
-/** Changes the database of a closed storage directly, as damage or a crash would have left it. */
-export async function tamper(dir: string, change: (db: Db) => Promise<void>): Promise<void> {
-  const db = await openDb(dir, false);
+/**
+ * Changes the database of a closed storage directly, as damage or a crash would have left it
+ * (`create`: in a directory that has none yet).
+ */
+export async function tamper(dir: string, change: (db: Db) => Promise<void>, create = false): Promise<void> {
+  const db = await openDb(dir, create);
   try {
     await change(db);
   } finally {

@@ -3,18 +3,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collect, inChunks, testEntries, testSnapshotData, testSnapshotMeta } from '@raft/conformance/storage-suite';
 import type { Db } from '../src/db.js';
-import { LevelStorage, StorageCorruptionError, StorageFailedError } from '../src/index.js';
-import { CHUNKS_END, CHUNKS_START, chunkId, chunkKey, entryKey, metaKey, type MetaKey } from '../src/keys.js';
-import { encodeIndex } from '../src/records.js';
+import { LevelStorage, StorageCorruptionError, StorageFailedError, StorageFormatError } from '../src/index.js';
+import { CHUNKS_END, CHUNKS_START, RECORDS_END, RECORDS_START, chunkId, chunkKey, metaKey, recordKey, recordStart, type MetaKey } from '../src/keys.js';
+import { encodeFormat, encodeIndex } from '../src/records.js';
 import { openLoaded, tamper, tempDir } from './helpers.js';
 
 const CHUNK = 1000;
 
-/** Entries 1..20 in term 1 with a hard state, and a 5000-byte snapshot at 8 (five chunks). */
+/**
+ * Entries 1..20 in term 1, saved in four batches of five (log records at 1, 6, 11 and 16), with a
+ * hard state, and a 5000-byte snapshot at 8 (five chunks).
+ */
 async function written(): Promise<string> {
   const dir = await tempDir();
   const { storage } = await openLoaded(dir, { snapshotChunkBytes: CHUNK });
-  await storage.save({ entries: testEntries(1, 20, 1), hardState: { term: 1, vote: 1, commit: 12 } });
+  for (let first = 1; first <= 16; first += 5) await storage.save({ entries: testEntries(first, first + 4, 1) });
+  await storage.save({ hardState: { term: 1, vote: 1, commit: 12 } });
   await storage.saveSnapshot(testSnapshotMeta(8, 1), inChunks(testSnapshotData(8, 1, 5 * CHUNK), 700));
   await storage.close();
   return dir;
@@ -28,6 +32,13 @@ async function flipBit(db: Db, key: Buffer, at: number): Promise<void> {
 }
 
 const meta = (name: MetaKey): Buffer => metaKey(name);
+
+/** The first index of every log record. */
+async function recordStarts(db: Db): Promise<number[]> {
+  const starts: number[] = [];
+  for await (const key of db.keys({ gte: RECORDS_START, lt: RECORDS_END })) starts.push(recordStart(key)!);
+  return starts;
+}
 
 /** Keys of every snapshot chunk, as [generation, sequence]. */
 async function chunkIds(db: Db): Promise<[number, number][]> {
@@ -61,16 +72,16 @@ async function logFiles(dir: string): Promise<string[]> {
 }
 
 describe('damage LevelDB does not report is detected by the record checksums', () => {
-  it('a flipped bit in an entry', async () => {
+  it('a flipped bit in a log record', async () => {
     const dir = await written();
-    await tamper(dir, (db) => flipBit(db, entryKey(15), 12));
-    await expectCorrupt(dir, 'entry 15', /checksum mismatch/);
+    await tamper(dir, (db) => flipBit(db, recordKey(11), 40));
+    await expectCorrupt(dir, 'log record at 11', /checksum mismatch/);
   });
 
-  it('an intact entry value stored under another index', async () => {
+  it('an intact log record stored under another index', async () => {
     const dir = await written();
-    await tamper(dir, async (db) => db.put(entryKey(15), (await db.get(entryKey(16)))!));
-    await expectCorrupt(dir, 'entry 15', /checksum mismatch/);
+    await tamper(dir, async (db) => db.put(recordKey(11), (await db.get(recordKey(16)))!));
+    await expectCorrupt(dir, 'log record at 11', /checksum mismatch/);
   });
 
   it('a flipped bit in the hard state', async () => {
@@ -85,25 +96,43 @@ describe('damage LevelDB does not report is detected by the record checksums', (
     await expectCorrupt(dir, 'snapshot record', /checksum mismatch/);
   });
 
-  it('a missing entry in the middle of the log', async () => {
+  it('a missing log record in the middle of the log', async () => {
     const dir = await written();
-    await tamper(dir, (db) => db.del(entryKey(11)));
-    await expectCorrupt(dir, 'entry 11', /missing \(the next stored entry is 12\)/);
+    await tamper(dir, (db) => db.del(recordKey(11)));
+    await expectCorrupt(dir, 'entry 11', /missing \(the next log record starts at 16\)/);
   });
 
-  it('entries missing at the end of the log', async () => {
+  it('a log record missing at the end of the log', async () => {
     const dir = await written();
-    await tamper(dir, (db) => db.batch([18, 19, 20].map((i) => ({ type: 'del', key: entryKey(i) }))));
-    await expectCorrupt(dir, 'entry 18', /missing: the log ends at 17 but its last saved index is 20/);
+    await tamper(dir, (db) => db.del(recordKey(16)));
+    await expectCorrupt(dir, 'entry 16', /missing: the log ends at 15 but its last saved index is 20/);
   });
 
   it('a log that ends before the snapshot it should reach', async () => {
     const dir = await written();
     await tamper(dir, async (db) => {
-      for (let i = 7; i <= 20; i++) await db.del(entryKey(i));
-      await db.put(meta('lastIndex'), encodeIndex(6));
+      for (const first of [6, 11, 16]) await db.del(recordKey(first));
+      await db.put(meta('lastIndex'), encodeIndex(5));
     });
-    await expectCorrupt(dir, 'entry 7', /the log ends at 6, before the snapshot at 8/);
+    await expectCorrupt(dir, 'entry 6', /the log ends at 5, before the snapshot at 8/);
+  });
+
+  it('a log record wholly before the first index, which compaction would have removed', async () => {
+    const dir = await written();
+    await tamper(dir, (db) => db.put(meta('firstIndex'), encodeIndex(7)));
+    await expectCorrupt(dir, 'log record at 1', /its entries 1–5 all lie before the first index 7/);
+  });
+
+  it('a flipped bit in the format record', async () => {
+    const dir = await written();
+    await tamper(dir, (db) => flipBit(db, meta('format'), 6));
+    await expectCorrupt(dir, 'format record', /checksum mismatch/);
+  });
+
+  it('a missing format record in a database holding records', async () => {
+    const dir = await written();
+    await tamper(dir, (db) => db.del(meta('format')));
+    await expectCorrupt(dir, 'format record', /missing, but the database holds records/);
   });
 
   it('a flipped bit in a snapshot chunk fails the read, naming the chunk', async () => {
@@ -160,6 +189,109 @@ describe("LevelDB's write-ahead log, checked before LevelDB replays it", () => {
   });
 });
 
+describe('the on-disk format', () => {
+  /** Opening `dir` must fail with a format error naming `found`. */
+  async function expectFormat(dir: string, found: number): Promise<void> {
+    const error = await LevelStorage.open(dir).then(
+      async (s) => s.close(),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StorageFormatError);
+    expect((error as StorageFormatError).found).toBe(found);
+    expect((error as Error).message).toMatch(new RegExp(`holds LevelStorage on-disk format ${found}, but this version of @raft/storage-level reads only format 2`));
+  }
+
+  it('an unknown format version is refused on open, and the directory left as it was', async () => {
+    const dir = await written();
+    await tamper(dir, (db) => db.put(meta('format'), encodeFormat(3)));
+    await expectFormat(dir, 3);
+    await tamper(dir, (db) => db.put(meta('format'), encodeFormat(2)));
+    const { state } = await openLoaded(dir);
+    expect(state.entries.map((e) => e.index)).toEqual(testEntries(9, 20, 1).map((e) => e.index));
+  });
+
+  it('format 1 (one value per entry under `e` keys, no format record) is refused on open', async () => {
+    const dir = await tempDir();
+    await tamper(dir, async (db) => {
+      const key = Buffer.alloc(9);
+      key[0] = 0x65;
+      key[8] = 1;
+      await db.put(key, Buffer.alloc(13));
+      await db.put(meta('lastIndex'), encodeIndex(1));
+    }, true);
+    await expectFormat(dir, 1);
+  });
+});
+
+describe('log records', () => {
+  it('one record per group commit: concurrent saves share one', async () => {
+    const dir = await tempDir();
+    const { storage } = await openLoaded(dir);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => storage.save({ entries: testEntries(i + 1, i + 1, 1), hardState: { term: 1, vote: 1, commit: i } })));
+    await storage.close();
+    let starts: number[] = [];
+    await tamper(dir, async (db) => {
+      starts = await recordStarts(db);
+    });
+    // The first save goes alone; the nine that arrived while it was written share the next batch.
+    expect(starts).toEqual([1, 2]);
+    const { state } = await openLoaded(dir);
+    expect(state.entries.map((e) => e.index)).toEqual(testEntries(1, 10, 1).map((e) => e.index));
+    expect(state.hardState).toEqual({ term: 1, vote: 1, commit: 9 });
+  });
+
+  it('a later record supersedes the entries from its first index on, in one batch or across batches', async () => {
+    const dir = await tempDir();
+    const { storage } = await openLoaded(dir);
+    await storage.save({ entries: testEntries(1, 10, 1) });
+    await storage.save({ entries: testEntries(11, 20, 1) });
+    // A shorter conflicting suffix: 13..20 go, and 5..6 replace 5..10.
+    await storage.save({ entries: testEntries(5, 6, 2) });
+    // In one group commit: 7..12 appended, then 9..10 replace 9..12, then 11 appended: one record.
+    // The hard state goes alone; the three saves queued behind it share the next batch.
+    await Promise.all([
+      storage.save({ hardState: { term: 3, vote: 1, commit: 4 } }),
+      storage.save({ entries: testEntries(7, 12, 2) }),
+      storage.save({ entries: testEntries(9, 10, 3) }),
+      storage.save({ entries: testEntries(11, 11, 3) }),
+    ]);
+    const expected = [...testEntries(1, 4, 1), ...testEntries(5, 8, 2), ...testEntries(9, 11, 3)];
+    expect(await storage.entries(1, 12)).toEqual(expected);
+    await storage.close();
+    await tamper(dir, async (db) => expect(await recordStarts(db)).toEqual([1, 5, 7]));
+    const { state } = await openLoaded(dir);
+    expect(state.entries).toEqual(expected);
+  });
+
+  it('compaction removes the records wholly below the index and keeps one that straddles it', async () => {
+    const dir = await written();
+    const { storage } = await openLoaded(dir, { snapshotChunkBytes: CHUNK });
+    await storage.compact(7);
+    await storage.close();
+    await tamper(dir, async (db) => expect(await recordStarts(db)).toEqual([6, 11, 16]));
+    const { storage: again, state } = await openLoaded(dir, { snapshotChunkBytes: CHUNK });
+    expect(state.entries.map((e) => e.index)).toEqual(testEntries(9, 20, 1).map((e) => e.index));
+    expect(await again.firstIndex()).toBe(9);
+    await again.compact(8);
+    await again.close();
+    await tamper(dir, async (db) => expect(await recordStarts(db)).toEqual([6, 11, 16]));
+    const { state: third } = await openLoaded(dir);
+    expect(third.entries.map((e) => e.index)).toEqual(testEntries(9, 20, 1).map((e) => e.index));
+  });
+
+  it('installing a snapshot removes every record', async () => {
+    const dir = await written();
+    const { storage } = await openLoaded(dir, { snapshotChunkBytes: CHUNK });
+    await storage.installSnapshot(testSnapshotMeta(30, 2), inChunks(testSnapshotData(30, 2, 1500), 700));
+    await storage.save({ entries: testEntries(31, 32, 2) });
+    await storage.close();
+    await tamper(dir, async (db) => expect(await recordStarts(db)).toEqual([31]));
+    const { state } = await openLoaded(dir);
+    expect(state.entries).toEqual(testEntries(31, 32, 2));
+    expect(state.snapshot).toEqual(testSnapshotMeta(30, 2));
+  });
+});
+
 describe('LevelDB files damaged', () => {
   it('a missing CURRENT is not taken for a new directory', async () => {
     const dir = await written();
@@ -191,7 +323,8 @@ describe('LevelDB files damaged', () => {
     const table = (await readdir(dir)).find((name) => name.endsWith('.ldb'))!;
     expect(table).toBeDefined();
     await truncate(join(dir, table), 100);
-    await expectCorrupt(dir, 'LevelDB files (reading the snapshot chunks)', new RegExp(`${table}: Invalid argument`));
+    // Opening reads the format record first, from the damaged table.
+    await expectCorrupt(dir, 'LevelDB files (reading the format record)', new RegExp(`${table}: Invalid argument`));
   });
 });
 
