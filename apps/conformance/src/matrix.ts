@@ -13,7 +13,7 @@ export function matrix(base: RunConfig): RunConfig[] {
   const configs: RunConfig[] = [];
   for (const transport of TRANSPORTS) {
     for (const storage of STORAGES) {
-      if (transport === 'memory' && storage === 'lmdb') continue;
+      if (transport === 'memory' && storage !== 'memory' && storage !== 'file') continue;
       const left = new Set([...(transport === 'memory' ? ['pause'] : []), ...(transport !== 'memory' && storage === 'memory' ? ['kill'] : [])]);
       const faults = base.faults.filter((f) => !left.has(f));
       if (faults.length === 0 && base.faults.length > 0) continue;

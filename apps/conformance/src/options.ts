@@ -9,7 +9,7 @@ export class UsageError extends Error {
 
 /** The transports and storages the runner knows by name (a path names a third party's module). */
 export const TRANSPORTS = ['zmq', 'nats', 'memory'] as const;
-export const STORAGES = ['file', 'lmdb', 'memory'] as const;
+export const STORAGES = ['file', 'level', 'lmdb', 'memory'] as const;
 
 /** One run's configuration (the matrix of `--all` is many of these). */
 export interface RunConfig {
@@ -50,7 +50,7 @@ history.jsonl. Exits 0 only when the history is linearizable and the cluster rec
   --transport zmq|nats|memory|<module>   default zmq; a path loads a module exporting
                                   createTransport(id, peers, context) (see docs/adapters.md);
                                   memory runs every node inside the runner's process (no pause)
-  --storage file|lmdb|memory|<module>   default file; a path: a module exporting createStorage(dir)
+  --storage file|level|lmdb|memory|<module>   default file; a path: a module exporting createStorage(dir)
   --nodes <n>            cluster size, 3 to 9, default 3
   --time <seconds>       workload duration under faults, default 30
   --nemesis <list>       faults: ${FAULTS.join(',')} or none, default partition,kill
@@ -60,7 +60,7 @@ history.jsonl. Exits 0 only when the history is linearizable and the cluster rec
   --rate <ops/s>         target operations per second over all clients, default 100
   --stale-reads          read with ?consistency=stale: NOT linearizable, proves the checker bites
   --snapshot-entries <n> nodes snapshot every n applied entries, default 200
-  --all                  the whole matrix: zmq, nats and memory × file, lmdb and memory
+  --all                  the whole matrix: zmq, nats and memory × file, level, lmdb and memory
   --out <dir>            where reports go, default ./conformance-results/<time>
   --nats <url>           use this NATS server instead of starting one
   --verbose              print the nodes' logs`;

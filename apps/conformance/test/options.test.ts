@@ -36,8 +36,8 @@ describe('raft-conformance options', () => {
   it('--all covers every transport with every storage it can run, leaving out the faults that cannot work', () => {
     const runs = matrix(parseCliOptions(['--all', '--nemesis', 'partition,kill,pause']).run);
     expect(runs.map((r) => `${r.transport}-${r.storage}:${r.faults.join('+')}`)).toEqual([
-      'zmq-file:partition+kill+pause', 'zmq-lmdb:partition+kill+pause', 'zmq-memory:partition+pause',
-      'nats-file:partition+kill+pause', 'nats-lmdb:partition+kill+pause', 'nats-memory:partition+pause',
+      'zmq-file:partition+kill+pause', 'zmq-level:partition+kill+pause', 'zmq-lmdb:partition+kill+pause', 'zmq-memory:partition+pause',
+      'nats-file:partition+kill+pause', 'nats-level:partition+kill+pause', 'nats-lmdb:partition+kill+pause', 'nats-memory:partition+pause',
       'memory-file:partition+kill', 'memory-memory:partition+kill',
     ]);
     expect(matrix(parseCliOptions(['--all', '--nemesis', 'kill']).run).map((r) => `${r.transport}-${r.storage}`)).not.toContain('zmq-memory');

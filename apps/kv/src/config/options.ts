@@ -6,7 +6,7 @@ import { ConfigError } from './config-error.js';
 /** The transports `raft-kv` can run over. */
 export const TRANSPORTS = ['zmq', 'nats', 'memory'] as const;
 /** The storage engines `raft-kv` can keep its log in. */
-export const STORAGES = ['file', 'lmdb', 'memory'] as const;
+export const STORAGES = ['file', 'level', 'lmdb', 'memory'] as const;
 
 /**
  * A transport or storage named by the path of a module (a third party's adapter) instead of a
@@ -62,7 +62,7 @@ const USAGE = `usage: raft-kv --id <n> --peers <n,n,...> [options]
   --peers <list>           the other members' ids, e.g. 2,3,4,5
   --transport zmq|nats|<module>   default zmq; a path (./my-transport.js) loads a module
                            exporting createTransport(id, peers, {clusterId, members})
-  --storage file|lmdb|memory|<module>   default file; a path loads a module exporting
+  --storage file|level|lmdb|memory|<module>   default file; a path loads a module exporting
                            createStorage(dataDir)
   --data-dir <dir>         default ./.raft-data/node-<id>
   --listen <host:port>     HTTP API address, default 127.0.0.1:<8000+id>

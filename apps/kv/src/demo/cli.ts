@@ -25,8 +25,8 @@ if (values.transport !== 'zmq' && values.transport !== 'nats') {
   console.error('demo: --transport must be zmq or nats');
   process.exit(2);
 }
-if (values.storage !== 'file' && values.storage !== 'lmdb' && values.storage !== 'memory') {
-  console.error('demo: --storage must be file, lmdb or memory');
+if (values.storage !== 'file' && values.storage !== 'level' && values.storage !== 'lmdb' && values.storage !== 'memory') {
+  console.error('demo: --storage must be file, level, lmdb or memory');
   process.exit(2);
 }
 const demo = await startDemo({

@@ -8,7 +8,7 @@ import { LocalKvCluster } from '../local-cluster/local-cluster.js';
 export interface DemoOptions {
   readonly nodes: number;
   readonly transport: 'zmq' | 'nats';
-  readonly storage: 'file' | 'lmdb' | 'memory';
+  readonly storage: 'file' | 'level' | 'lmdb' | 'memory';
   /** Where each node keeps its data (`<dataDir>/node-<id>`) and the generated cluster file. */
   readonly dataDir: string;
   /** Dashboard port; 0 picks a free one. */

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { NodeId, Storage, Transport } from '@raft/core';
 import { FileStorage } from '@raft/storage-file';
+import { LevelStorage } from '@raft/storage-level';
 import { LmdbStorage } from '@raft/storage-lmdb';
 import { MemoryStorage } from '@raft/storage-memory';
 import { NatsTransport } from '@raft/transport-nats';
@@ -35,6 +36,8 @@ export async function openStorage(options: KvOptions): Promise<Storage> {
   switch (storage) {
     case 'file':
       return FileStorage.open(options.dataDir);
+    case 'level':
+      return LevelStorage.open(options.dataDir);
     case 'lmdb':
       return LmdbStorage.open(options.dataDir);
     case 'memory':
