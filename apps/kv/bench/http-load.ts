@@ -16,8 +16,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NatsServer } from '@raft/transport-nats/testing';
+import { measureRawFsync, type RawFsync } from '@raft/conformance/storage-suite';
 import { startDemo, type RunningDemo } from '../src/demo/supervisor.js';
-import { rawFsync, type RawFsync } from './fsync.js';
 
 type Transport = 'zmq' | 'nats';
 type Operation = 'put-leader' | 'put-followers' | 'get-leader';
@@ -252,16 +252,16 @@ try {
   console.log(`closed loop, one request outstanding per client, keep-alive; ${fmt(warmupMs / 1000)} s warm-up + ${fmt(durationMs / 1000)} s measured; 100-byte values`);
   console.log(`data directory: ${parentDir}`);
   console.log('leader save ms: mean write + fdatasync time of the leader\'s log during the measurement (its /metrics); load: 1-minute load average after it');
-  const before: RawFsync = await rawFsync(parentDir, 2_000);
-  progress.done(`raw write(100 B)+fdatasync before: ${fmt(before.syncsPerSecond)}/s (${fmt(before.meanLatencyMs, 3)} ms)`);
+  const before: RawFsync = await measureRawFsync(parentDir, 2_000);
+  progress.done(`raw write(128 B)+fdatasync before: ${fmt(before.syncsPerSecond)}/s (${fmt(before.meanLatencyMs, 3)} ms)`);
   const results: Result[] = [];
   for (const transport of transports) results.push(...(await benchTransport(transport, parentDir)));
-  const after: RawFsync = await rawFsync(parentDir, 2_000);
-  progress.done(`raw write(100 B)+fdatasync after: ${fmt(after.syncsPerSecond)}/s (${fmt(after.meanLatencyMs, 3)} ms)`);
+  const after: RawFsync = await measureRawFsync(parentDir, 2_000);
+  progress.done(`raw write(128 B)+fdatasync after: ${fmt(after.syncsPerSecond)}/s (${fmt(after.meanLatencyMs, 3)} ms)`);
   const fsync = (before.syncsPerSecond + after.syncsPerSecond) / 2;
   console.log('');
   console.log(
-    `raw write(100 B)+fdatasync on the data directory's disk: ${fmt(fsync)}/s, ${fmt((before.meanLatencyMs + after.meanLatencyMs) / 2, 3)} ms ` +
+    `raw write(128 B)+fdatasync on the data directory's disk: ${fmt(fsync)}/s, ${fmt((before.meanLatencyMs + after.meanLatencyMs) / 2, 3)} ms ` +
       `(before ${fmt(before.syncsPerSecond)}/s, after ${fmt(after.syncsPerSecond)}/s)`,
   );
   console.log(table(results, fsync));

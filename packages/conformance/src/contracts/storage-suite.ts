@@ -51,6 +51,7 @@ export { runCrashCycles, type CrashHarnessOptions, type CrashReport, type CrashO
 export {
   benchmarkStorage,
   formatStorageBench,
+  measureRawFsync,
   type StorageBenchOptions,
   type StorageBenchResult,
   type AppendResult,
