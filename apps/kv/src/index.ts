@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-export { LocalKvCluster, type LocalClusterOptions, type NodeStatus } from './local-cluster/local-cluster.js';
+export { LocalKvCluster, type LocalClusterOptions } from './local-cluster/local-cluster.js';
+export type { KvStatus } from './kv/service.js';
 export { MemoryKvCluster, type MemoryClusterOptions } from './local-cluster/memory-cluster.js';
 export type { NetworkFaults } from './node/fault-switch.js';
 export type { AdapterModule, TransportContext } from './node/adapters.js';

@@ -4,6 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { NetworkFaults } from '../node/fault-switch.js';
+import type { KvStatus } from '../kv/service.js';
+import { waitForAgreedLeader } from './agreed-leader.js';
 import { freePorts } from './free-ports.js';
 import { nodeCommand } from './node-command.js';
 
@@ -28,16 +30,6 @@ export interface LocalClusterOptions {
   readonly onNodeExit?: (id: number, exit: { readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly expected: boolean }) => void;
 }
 
-
-/** What `GET /v1/status` answers. */
-export interface NodeStatus {
-  readonly id: number;
-  readonly role: string;
-  readonly term: number;
-  readonly leader: number;
-  readonly commitIndex: number;
-  readonly appliedIndex: number;
-}
 
 interface Member {
   readonly id: number;
@@ -163,12 +155,12 @@ export class LocalKvCluster {
   }
 
   /** The node's `/v1/status`, or `undefined` when it does not answer within `timeoutMs`. */
-  async status(id: number, timeoutMs = 500): Promise<NodeStatus | undefined> {
+  async status(id: number, timeoutMs = 500): Promise<KvStatus | undefined> {
     const member = this.#member(id);
     if (!member.process || member.paused) return undefined;
     try {
       const reply = await fetch(`${member.http}/v1/status`, { signal: AbortSignal.timeout(timeoutMs) });
-      return reply.ok ? ((await reply.json()) as NodeStatus) : undefined;
+      return reply.ok ? ((await reply.json()) as KvStatus) : undefined;
     } catch {
       return undefined;
     }
@@ -178,19 +170,9 @@ export class LocalKvCluster {
    * Resolves with the leader's id once every running, unpaused node agrees on it in the same term.
    * @throws Error after `timeoutMs` without agreement.
    */
-  async waitForLeader(timeoutMs: number): Promise<number> {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const up = this.#members.filter((m) => m.process && !m.paused);
-      const statuses = await Promise.all(up.map((m) => this.status(m.id)));
-      const leader = statuses.find((s) => s?.role === 'leader');
-      if (leader && statuses.every((s) => s?.leader === leader.id && s.term === leader.term)) return leader.id;
-      if (performance.now() > deadline) {
-        const seen = statuses.map((s, i) => `node ${up[i]!.id}: ${s ? `${s.role} term ${s.term} leader ${s.leader}` : 'no answer'}`);
-        throw new Error(`no leader agreed on by all running nodes within ${timeoutMs} ms (${seen.join('; ')})`);
-      }
-      await delay(50);
-    }
+  waitForLeader(timeoutMs: number): Promise<number> {
+    const up = (): Member[] => this.#members.filter((m) => m.process && !m.paused);
+    return waitForAgreedLeader(() => Promise.all(up().map(async ({ id }) => ({ id, status: await this.status(id) }))), timeoutMs);
   }
 
   /** Stops every node (SIGTERM, then SIGKILL after 3 s); paused nodes are resumed first. */

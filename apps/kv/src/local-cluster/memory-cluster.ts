@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Storage } from '@raft/core';
 import { FileStorage } from '@raft/storage-file';
 import { MemoryStorage } from '@raft/storage-memory';
@@ -10,8 +9,9 @@ import { pino } from 'pino';
 import { parseKvOptions } from '../config/options.js';
 import { FaultSwitch, type NetworkFaults } from '../node/fault-switch.js';
 import { startKvNode, type RunningKvNode } from '../node/kv-node.js';
+import type { KvStatus } from '../kv/service.js';
+import { waitForAgreedLeader } from './agreed-leader.js';
 import { freePorts } from './free-ports.js';
-import type { NodeStatus } from './local-cluster.js';
 
 /** Options of {@link MemoryKvCluster.start}. */
 export interface MemoryClusterOptions {
@@ -115,23 +115,15 @@ export class MemoryKvCluster {
     return this.#member(id).faults;
   }
 
-  async status(id: number): Promise<NodeStatus | undefined> {
-    const running = this.#member(id).running;
-    if (!running) return undefined;
-    const s = running.node.currentStatus;
-    return { id, role: s.role, term: s.term, leader: s.leader, commitIndex: s.commit, appliedIndex: s.applied };
+  /** What the node's `GET /v1/status` would answer, or `undefined` while it is down. */
+  async status(id: number): Promise<KvStatus | undefined> {
+    return this.#member(id).running?.service.status();
   }
 
   /** Resolves with the leader's id once every running node agrees on it in the same term. */
-  async waitForLeader(timeoutMs: number): Promise<number> {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const statuses = await Promise.all(this.#members.filter((m) => m.running).map((m) => this.status(m.id)));
-      const leader = statuses.find((s) => s?.role === 'leader');
-      if (leader && statuses.every((s) => s?.leader === leader.id && s.term === leader.term)) return leader.id;
-      if (performance.now() > deadline) throw new Error(`no leader agreed on by all running nodes within ${timeoutMs} ms`);
-      await delay(50);
-    }
+  waitForLeader(timeoutMs: number): Promise<number> {
+    const up = (): Member[] => this.#members.filter((m) => m.running);
+    return waitForAgreedLeader(async () => up().map(({ id, running }) => ({ id, status: running?.service.status() })), timeoutMs);
   }
 
   async stop(): Promise<void> {

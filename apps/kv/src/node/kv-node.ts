@@ -19,6 +19,8 @@ export interface RunningKvNode {
   /** Base URL of the HTTP API. */
   readonly url: string;
   readonly node: RaftNode<AppliedCommand>;
+  /** The KV operations the HTTP API serves (e.g. `status()`, as `GET /v1/status` answers). */
+  readonly service: RaftKvService;
   /** Stops the HTTP API, then the Raft node (which closes transport and storage). */
   stop(): Promise<void>;
 }
@@ -101,6 +103,7 @@ export async function startKvNode(options: KvOptions, logger: Logger, provided: 
   return {
     url: http.url,
     node,
+    service,
     async stop() {
       await http.close();
       await node.stop();
