@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { escapeMarkup, OUTCOME_COLORS } from '@raft/conformance';
 import { checkCombination, STORAGES, TRANSPORTS, UsageError, type RunConfig } from './options.js';
 import { configName, describeRun, type RunOutcome } from './run-one.js';
 
@@ -38,12 +39,11 @@ export async function writeMatrixIndex(out: string, outcomes: readonly RunOutcom
     report: relative(out, join(o.dir, 'report.html')),
   }));
   await writeFile(join(out, 'matrix.json'), `${JSON.stringify(rows, null, 2)}\n`);
-  const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const tr = rows
     .map((r) => {
-      const colour = r.passed ? '#3a9d5d' : '#d9534f';
+      const colour = r.passed ? OUTCOME_COLORS.ok : OUTCOME_COLORS.fail;
       const ops = `${r.operations.total} (${r.operations.ok} ok, ${r.operations.fail} fail, ${r.operations.info} info)`;
-      return `<tr><td><a href="${escape(r.report)}">${escape(r.name)}</a></td><td style="color:#fff;background:${colour}">${escape(r.verdict)}${r.passed ? '' : ' ✗'}</td><td>${escape(ops)}</td><td>${escape(String(r.run.nemesis))}</td><td>${escape(r.problems.join('; '))}</td></tr>`;
+      return `<tr><td><a href="${escapeMarkup(r.report)}">${escapeMarkup(r.name)}</a></td><td style="color:#fff;background:${colour}">${escapeMarkup(r.verdict)}${r.passed ? '' : ' ✗'}</td><td>${escapeMarkup(ops)}</td><td>${escapeMarkup(String(r.run.nemesis))}</td><td>${escapeMarkup(r.problems.join('; '))}</td></tr>`;
     })
     .join('\n');
   const passed = rows.filter((r) => r.passed).length;
@@ -52,7 +52,7 @@ export async function writeMatrixIndex(out: string, outcomes: readonly RunOutcom
     `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>raft conformance matrix: ${passed}/${rows.length} passed</title>
 <style>body{font-family:system-ui,sans-serif;margin:24px}td,th{padding:4px 10px;text-align:left}</style></head>
-<body><h1>Raft conformance matrix</h1><p>${passed} of ${rows.length} runs passed (seed ${escape(String(rows[0]?.run.seed))}, ${escape(String(rows[0]?.run.seconds))} s each).</p>
+<body><h1>Raft conformance matrix</h1><p>${passed} of ${rows.length} runs passed (seed ${escapeMarkup(String(rows[0]?.run.seed))}, ${escapeMarkup(String(rows[0]?.run.seconds))} s each).</p>
 <table><tr><th>transport-storage</th><th>verdict</th><th>operations</th><th>nemesis</th><th>problems</th></tr>
 ${tr}
 </table></body></html>

@@ -124,7 +124,7 @@ export function checkCombination(run: RunConfig): void {
       throw new UsageError('--transport memory runs every node inside one process, which cannot freeze part of itself; drop pause from --nemesis, or use zmq or nats');
     }
     if (run.storage !== 'memory' && run.storage !== 'file') {
-      throw new UsageError('--transport memory runs nodes in the runner\'s process with memory or file storage only');
+      throw new UsageError('--transport memory runs nodes in the runner\'s process with memory or file storage only; use --storage memory or --storage file, or run over zmq or nats for the other storages');
     }
     return;
   }

@@ -36,6 +36,7 @@ export { checkHistory, HistoryFormatError } from './checker/check.js';
 export type { CheckOptions, CheckResult, Counterexample, KeyResult, Verdict } from './checker/types.js';
 export { injectStaleRead, simulateRegisterHistory, type SimulationOptions } from './history/simulate.js';
 export {
+  escapeMarkup,
   nemesisWindows,
   OUTCOME_COLORS,
   renderReport,

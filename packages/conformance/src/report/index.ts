@@ -3,3 +3,4 @@ export { summarizeRun, verdictName, type OutcomeCounts, type RunSummary } from '
 export { nemesisWindows, type NemesisWindow } from './nemesis-windows.js';
 export { OUTCOME_COLORS } from './palette.js';
 export type { TimeSpan } from './frame.js';
+export { escapeMarkup } from './svg.js';

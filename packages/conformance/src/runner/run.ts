@@ -106,11 +106,14 @@ export async function runConformance(options: ConformanceRunOptions): Promise<Co
     await Promise.all([workload, nemesis]);
 
     phase = 'heal';
-    await healAll(options.cluster, recorder, problems, options.faults);
+    await healAll(options.cluster, recorder, problems);
     const leader = await options.cluster.waitForLeader(30_000).catch((error: Error) => {
       problems.push(`no leader after healing: ${error.message}`);
     });
-    if (leader !== undefined) recorder.nemesis('healed', { leader });
+    if (leader !== undefined) {
+      if (options.faults.includes('membership')) await restoreVoters(options.cluster, leader, problems);
+      recorder.nemesis('healed', { leader });
+    }
 
     phase = 'final reads';
     const unreadKeys = await finalReads(recorder, { endpoints, keys, client: clientOptions, process: lastProcess + 1, deadline: performance.now() + 30_000 });
@@ -122,7 +125,7 @@ export async function runConformance(options: ConformanceRunOptions): Promise<Co
 }
 
 /** Undoes every fault: resumes paused nodes, restarts killed ones, heals the network. */
-async function healAll(cluster: ClusterUnderTest, recorder: HistoryRecorder, problems: string[], faults: readonly Fault[]): Promise<void> {
+async function healAll(cluster: ClusterUnderTest, recorder: HistoryRecorder, problems: string[]): Promise<void> {
   recorder.nemesis('heal');
   for (const { id } of cluster.members) {
     try {
@@ -133,10 +136,16 @@ async function healAll(cluster: ClusterUnderTest, recorder: HistoryRecorder, pro
       problems.push(`node ${id} could not be healed: ${(error as Error).message}`);
     }
   }
-  // A promotion that failed while faults raged is retried now; promoting a voter changes nothing.
-  if (faults.includes('membership')) {
-    for (const { id } of cluster.members) {
-      await changeMember(cluster, id, 'voter').catch((error: Error) => problems.push(error.message));
-    }
+}
+
+/** Promotes back any node a membership fault left a learner (its promotion failed under faults). */
+async function restoreVoters(cluster: ClusterUnderTest, leader: number, problems: string[]): Promise<void> {
+  const members = await fetch(`${cluster.members.find((m) => m.id === leader)!.http}/v1/members`, { signal: AbortSignal.timeout(5_000) })
+    .then(async (reply) => (reply.ok ? ((await reply.json()) as { learners: number[] }) : Promise.reject(new Error(`HTTP ${reply.status}`))))
+    .catch((error: Error) => {
+      problems.push(`the leader's member list could not be read after healing: ${error.message}`);
+    });
+  for (const id of members?.learners ?? []) {
+    await changeMember(cluster, id, 'voter').catch((error: Error) => problems.push(error.message));
   }
 }

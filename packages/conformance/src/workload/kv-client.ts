@@ -47,7 +47,7 @@ export class KvClient {
   /** Writes `value` to `key`. */
   async write(key: string, value: number): Promise<OpOutcome> {
     const answer = await this.#request('PUT', `/v1/kv/${encodeURIComponent(key)}`, String(value));
-    return classifyWrite(answer, 200);
+    return classifyWrite(answer);
   }
 
   /** Sets `key` to `value` if it holds `expect` (`null`: if it is absent). */
@@ -55,7 +55,7 @@ export class KvClient {
     const body = JSON.stringify({ expect: expect === null ? null : String(expect), value: String(value) });
     const answer = await this.#request('POST', `/v1/kv/${encodeURIComponent(key)}/cas`, body);
     if (!('error' in answer) && answer.status === 409) return { type: 'fail', reason: 'cas_mismatch' };
-    return classifyWrite(answer, 200);
+    return classifyWrite(answer);
   }
 
   async #request(method: string, path: string, body?: string): Promise<{ status: number; body: string } | { error: string; sent: boolean }> {
@@ -71,9 +71,9 @@ export class KvClient {
   }
 }
 
-function classifyWrite(answer: { status: number; body: string } | { error: string; sent: boolean }, success: number): OpOutcome {
+function classifyWrite(answer: { status: number; body: string } | { error: string; sent: boolean }): OpOutcome {
   if ('error' in answer) return { type: answer.sent ? 'info' : 'fail', reason: answer.error };
-  if (answer.status === success) return { type: 'ok' };
+  if (answer.status === 200) return { type: 'ok' };
   const reason = `HTTP ${answer.status} ${answer.body}`;
   // 503 promises "not applied"; other 4xx are refusals before anything was proposed.
   if (answer.status === 503 || (answer.status >= 400 && answer.status < 500)) return { type: 'fail', reason };

@@ -83,11 +83,12 @@ export async function finalReads(
   options: { readonly endpoints: readonly string[]; readonly keys: number; readonly client: KvClientOptions; readonly process: number; readonly deadline: number },
 ): Promise<string[]> {
   const unread: string[] = [];
+  const clients = options.endpoints.map((endpoint) => new KvClient(endpoint, options.client));
   for (let k = 0; k < options.keys; k++) {
     const key = `k${k}`;
     let done = false;
     for (let attempt = 0; !done && performance.now() < options.deadline; attempt++) {
-      const client = new KvClient(options.endpoints[attempt % options.endpoints.length]!, options.client);
+      const client = clients[attempt % clients.length]!;
       recorder.invoke(options.process, 'read', key, null);
       const outcome = await client.read(key);
       recorder.complete(options.process, outcome.type, 'read', key, outcome.type === 'ok' ? outcome.value ?? null : undefined);
