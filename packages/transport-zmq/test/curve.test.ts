@@ -42,6 +42,19 @@ async function curveCluster(ids: readonly NodeId[]) {
   return { addresses, keys, start };
 }
 
+type CurveCluster = Awaited<ReturnType<typeof curveCluster>>;
+type CurveNode = Awaited<ReturnType<CurveCluster['start']>>;
+
+/** Starts the real node 1, which must be admitted by node 2 and deliver; nothing else may have arrived. */
+async function expectOnlyTheRealNodeOneDelivers(cluster: CurveCluster, two: CurveNode): Promise<void> {
+  const one = await cluster.start(1);
+  await waitFor(() => {
+    one.transport.send(heartbeat(1, 2, 7));
+    return two.inbox.has(1, 7);
+  }, 'node 2 to receive from node 1');
+  expect(two.inbox.messages.map((message) => message.commit).filter((commit) => commit !== 7)).toEqual([]);
+}
+
 /**
  * A raw DEALER that connects to `address` as node `from` would (same routing id, valid frames),
  * with CURVE keys `pair` and the listener's public key `serverKey`, or in plain TCP without them.
@@ -111,12 +124,7 @@ describe('ZmqTransport with CURVE', () => {
     await waitFor(() => two.transport.stats().refused === 2 && impostors.every((impostor) => impostor.failed()), 'node 2 to refuse both impostor connections');
 
     // The real node 1, started after the refusals, is admitted and delivers.
-    const one = await cluster.start(1);
-    await waitFor(() => {
-      one.transport.send(heartbeat(1, 2, 7));
-      return two.inbox.has(1, 7);
-    }, 'node 2 to receive from node 1');
-    expect(two.inbox.messages.map((message) => message.commit).filter((commit) => commit !== 7)).toEqual([]);
+    await expectOnlyTheRealNodeOneDelivers(cluster, two);
     const refusals = two.warnings.filter((line) => line.includes('refused a connection'));
     expect(refusals).toHaveLength(1);
     expect(refusals[0]).toContain(`from 127.0.0.1: its CURVE public key ${impostorPair.publicKey} is not among curve.peerKeys`);
@@ -130,12 +138,7 @@ describe('ZmqTransport with CURVE', () => {
     plain.send(encodeMessage(heartbeat(1, 2, 666), 'curve'));
     await waitFor(plain.failed, 'the plain TCP handshake to fail');
 
-    const one = await cluster.start(1);
-    await waitFor(() => {
-      one.transport.send(heartbeat(1, 2, 7));
-      return two.inbox.has(1, 7);
-    }, 'node 2 to receive from node 1');
-    expect(two.inbox.messages.map((message) => message.commit).filter((commit) => commit !== 7)).toEqual([]);
+    await expectOnlyTheRealNodeOneDelivers(cluster, two);
     expect(two.transport.stats()).toMatchObject({ refused: 0, rejected: 0 });
   });
 

@@ -60,35 +60,4 @@ describe('ZmqTransport with a peer in another process', () => {
     await spawnEchoPeer(2, addresses);
     await roundTrip(node, inbox, 2);
   });
-
-  it('keeps a peer alive that was frozen (SIGSTOP) under a flood and then resumed (SIGCONT)', async () => {
-    // A resumed process finds its receive queue full and libzmq pauses reading; a receiver-side
-    // ZMTP heartbeat then aborted it (libzmq 4.3.5, assertion !_io_error). On this quiet machine the
-    // abort needs the load of a whole cluster to show (the conformance runner's pause nemesis, run
-    // in CI, is its regression test); this test keeps the single-peer version of the scenario.
-    const addresses = await loopbackAddresses([1, 2]);
-    const inbox = new Inbox();
-    const node = new ZmqTransport({ id: 1, clusterId: CLUSTER, listen: addresses.get(1)!, peers: peersOf(1, addresses) });
-    cleanup.push(() => node.close());
-    await node.start(inbox.handler);
-    const peer = await spawnEchoPeer(2, addresses);
-    await roundTrip(node, inbox, 1);
-
-    peer.kill('SIGSTOP');
-    const flood = setInterval(() => {
-      for (let i = 0; i < 500; i++) node.send(heartbeat(1, 2, 0));
-    }, 10);
-    cleanup.push(() => clearInterval(flood));
-    // Long enough for the frozen peer's socket buffers to fill and its heartbeat timers to come due.
-    await new Promise((done) => setTimeout(done, 2500));
-    peer.kill('SIGCONT');
-    clearInterval(flood);
-    const exited = once(peer, 'exit');
-    // Several heartbeat intervals of traffic after the resume; the peer must answer throughout.
-    for (let commit = 2; commit < 6; commit++) {
-      await roundTrip(node, inbox, commit);
-      await Promise.race([exited, new Promise((done) => setTimeout(done, 1000))]);
-      expect(peer.signalCode, 'the resumed peer died').toBeNull();
-    }
-  }, 30_000);
 });
