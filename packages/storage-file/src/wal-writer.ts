@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HardState } from '@raft/core';
@@ -14,6 +15,26 @@ export interface LogPosition {
   readonly hardState: HardState;
 }
 
+/**
+ * Segments are opened with O_DSYNC where the platform has it, so one `writev` returns only once
+ * its data (and the file size needed to read it back) is durable: the same guarantee as `write`
+ * followed by `fdatasync`, but one trip through libuv's thread pool instead of two, which is most
+ * of what a lone write waits for beyond the disk itself. Elsewhere each write is followed by
+ * `fdatasync`.
+ */
+const SYNC_ON_WRITE = constants.O_DSYNC as number | undefined;
+
+/** Opens a segment for appending, `create`d exclusively or an existing one. */
+function openSegment(path: string, create: boolean): Promise<FileHandle> {
+  const flags = constants.O_RDWR | (create ? constants.O_CREAT | constants.O_EXCL : 0) | (SYNC_ON_WRITE ?? 0);
+  return open(path, flags, 0o666);
+}
+
+/** Makes the bytes just written durable, unless the segment's O_DSYNC already did. */
+async function syncWritten(handle: FileHandle): Promise<void> {
+  if (SYNC_ON_WRITE === undefined) await handle.datasync();
+}
+
 interface Pending {
   readonly body: Buffer;
   readonly after: LogPosition;
@@ -22,9 +43,9 @@ interface Pending {
 }
 
 /**
- * Appends to the write-ahead log with group commit: while one write + fdatasync is in progress,
+ * Appends to the write-ahead log with group commit: while one durable write is in progress,
  * further appends queue up, and the next round writes all of them as one frame and syncs once. A
- * lone caller pays one write and one fdatasync; many concurrent callers share them.
+ * lone caller pays one durable write; many concurrent callers share it.
  */
 export class WalWriter {
   private queue: Pending[] = [];
@@ -43,7 +64,7 @@ export class WalWriter {
 
   /** Continues the log at the end of the last recovered segment. */
   static async resume(dir: string, segmentBytes: number, segments: LiveSegment[], tailSize: number, at: LogPosition): Promise<WalWriter> {
-    const handle = await open(segments.at(-1)!.path, 'r+');
+    const handle = await openSegment(segments.at(-1)!.path, false);
     return new WalWriter(dir, segmentBytes, segments, handle, tailSize, at);
   }
 
@@ -114,7 +135,7 @@ export class WalWriter {
   private async writeFrame(parts: Buffer[]): Promise<void> {
     const buffers = [frameHeader(parts), ...parts];
     this.size += await writeAllAt(this.handle, buffers, this.size);
-    await this.handle.datasync();
+    await syncWritten(this.handle);
   }
 
   private async rollover(): Promise<void> {
@@ -141,11 +162,11 @@ async function writeAllAt(handle: FileHandle, buffers: Buffer[], position: numbe
  */
 async function createSegment(dir: string, seq: number, at: LogPosition): Promise<{ segment: LiveSegment; handle: FileHandle; size: number }> {
   const path = join(dir, segmentName(seq));
-  const handle = await open(path, 'wx+');
+  const handle = await openSegment(path, true);
   try {
     const header = encodeSegmentHeader({ seq, prevIndex: at.lastIndex, hardState: at.hardState });
     const size = await writeAllAt(handle, [frameHeader([header]), header], 0);
-    await handle.datasync();
+    await syncWritten(handle);
     await fsyncDirectory(dir);
     return { segment: { seq, path, prevIndex: at.lastIndex }, handle, size };
   } catch (e) {
