@@ -6,4 +6,5 @@
  */
 export { ProcessCluster, NodeRequestError, type ProcessClusterOptions } from './process-cluster.js';
 export type { ClusterAdapters } from './adapters.js';
+export { checkLeaderFailover, type LeaderFailover, type LeaderFailoverOptions } from './leader-failover.js';
 export type { NodeProcessStatus } from './protocol.js';
