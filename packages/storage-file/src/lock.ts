@@ -1,17 +1,8 @@
 import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from '@raft/storage-kit';
 import { DirectoryLockedError } from './errors.js';
 import { LOCK_FILE } from './layout.js';
-
-/** Whether process `pid` exists (a signal-0 probe; EPERM means it exists under another user). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * An exclusive lock on a data directory: a `LOCK` file holding the owner's pid. It is created by
@@ -39,7 +30,7 @@ export class DirectoryLock {
           if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         }
         const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-        if (Number.isSafeInteger(owner) && owner > 0 && isAlive(owner)) throw new DirectoryLockedError(dir, owner, path);
+        if (Number.isSafeInteger(owner) && owner > 0 && isProcessAlive(owner)) throw new DirectoryLockedError(dir, owner, { storage: 'FileStorage', pidFile: path });
         await unlink(path).catch((e: NodeJS.ErrnoException) => {
           if (e.code !== 'ENOENT') throw e;
         });

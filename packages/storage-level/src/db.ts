@@ -1,12 +1,15 @@
 import { ClassicLevel } from 'classic-level';
+import { DirectoryLockedError, StorageCorruptionError, StorageFailedError, describeError, type DirectoryLock } from '@raft/storage-kit';
 import { lockOwner } from './directory.js';
-import { DirectoryLockedError, StorageCorruptionError, StorageFailedError, describe } from './errors.js';
 
 /** The LevelDB database of a data directory: raw byte keys (see keys.ts) and values (records.ts). */
 export type Db = ClassicLevel<Buffer, Buffer>;
 
 /** One write of a batch. */
 export type Op = { readonly type: 'put'; readonly key: Buffer; readonly value: Buffer } | { readonly type: 'del'; readonly key: Buffer };
+
+/** How LevelDB keeps the directory to one process, for a {@link DirectoryLockedError}. */
+const lock = (dir: string): DirectoryLock => ({ storage: 'LevelStorage', releasedOnExit: `LevelDB's lock on ${dir}/LOCK` });
 
 /** classic-level's error codes; LevelDB's own status is the `cause` of a failed open. */
 function codeOf(error: unknown): string | undefined {
@@ -36,10 +39,10 @@ async function openError(dir: string, error: unknown): Promise<Error> {
   const cause = (error as { cause?: unknown }).cause ?? error;
   if (codeOf(cause) === 'LEVEL_LOCKED') {
     // LevelDB keeps a table of the locks this process holds: "lock …/LOCK: already held by process".
-    if (/already held by process/.test(describe(cause))) return new DirectoryLockedError(dir, process.pid);
-    return new DirectoryLockedError(dir, await lockOwner(dir));
+    if (/already held by process/.test(describeError(cause))) return new DirectoryLockedError(dir, process.pid, lock(dir));
+    return new DirectoryLockedError(dir, await lockOwner(dir), lock(dir));
   }
-  if (codeOf(cause) === 'LEVEL_CORRUPTION') return new StorageCorruptionError(dir, 'LevelDB files', describe(cause));
+  if (codeOf(cause) === 'LEVEL_CORRUPTION') return new StorageCorruptionError(dir, 'LevelDB files', describeError(cause));
   return new StorageFailedError(dir, 'opening the LevelDB database', error);
 }
 
@@ -51,7 +54,7 @@ async function openError(dir: string, error: unknown): Promise<Error> {
 export function readError(dir: string, what: string, error: unknown): Error {
   if (error instanceof StorageCorruptionError) return error;
   const cause = (error as { cause?: unknown }).cause ?? error;
-  const message = describe(error);
+  const message = describeError(error);
   if (codeOf(error) === 'LEVEL_CORRUPTION' || codeOf(cause) === 'LEVEL_CORRUPTION' || /Corruption:/.test(message) || /IO error: .*: Invalid argument/.test(message)) {
     return new StorageCorruptionError(dir, `LevelDB files (reading ${what})`, message);
   }

@@ -1,25 +1,16 @@
 import { readdirSync } from 'node:fs';
-import { open, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StorageCorruptionError } from './errors.js';
+import { StorageCorruptionError, fileSize, isMarkedInUse, type InUseMarker } from '@raft/storage-kit';
 
 /**
- * A file created once the first write that stores a record is durable: from then on LevelDB's
- * `CURRENT` file must exist and the database must not be empty. Only its presence matters.
+ * Created once the first write that stores a record is durable: from then on LevelDB's `CURRENT`
+ * file must exist and the database must not be empty.
  */
-const MARKER = 'RAFT-STORAGE-LEVEL';
-const MARKER_TEXT = 'This directory holds a Raft log and hard state in LevelDB. Never delete or edit its files.\n';
-
-/** Size of the regular file at `path`, or undefined if there is none. */
-async function sizeOf(path: string): Promise<number | undefined> {
-  try {
-    const found = await stat(path);
-    return found.isFile() ? found.size : undefined;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
+export const IN_USE: InUseMarker = {
+  name: 'RAFT-STORAGE-LEVEL',
+  text: 'This directory holds a Raft log and hard state in LevelDB. Never delete or edit its files.\n',
+};
 
 /**
  * Whether the directory holds acknowledged writes. LevelDB, told to create a missing database, silently
@@ -30,30 +21,10 @@ async function sizeOf(path: string): Promise<number | undefined> {
  * @throws StorageCorruptionError if `CURRENT` is missing or empty in a directory that was in use.
  */
 export async function wasInUse(dir: string): Promise<boolean> {
-  if ((await sizeOf(join(dir, MARKER))) === undefined) return false;
+  if (!(await isMarkedInUse(dir, IN_USE))) return false;
   const current = join(dir, 'CURRENT');
-  const size = await sizeOf(current);
-  if (!size) throw new StorageCorruptionError(dir, current, "missing or empty (it names LevelDB's manifest), but this directory was in use");
+  if (!(await fileSize(current))) throw new StorageCorruptionError(dir, current, "missing or empty (it names LevelDB's manifest), but this directory was in use");
   return true;
-}
-
-/** Records, durably, that the directory is in use (see {@link wasInUse}). */
-export async function markInUse(dir: string): Promise<void> {
-  const path = join(dir, MARKER);
-  if ((await sizeOf(path)) !== undefined) return;
-  await writeFile(path, MARKER_TEXT);
-  // The file's existence is the record, so the directory entry must be durable.
-  await syncDirectory(dir);
-}
-
-/** fsyncs the directory, making the names of files created in it durable. */
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /**

@@ -1,8 +1,8 @@
-import { checked } from './checked.js';
+import { checked, decodeU32 } from '@raft/storage-kit';
 import { readError, type Db } from './db.js';
 import { StorageFormatError } from './errors.js';
 import { FORMAT_1_ENTRIES_END, FORMAT_1_ENTRIES_START, metaKey } from './keys.js';
-import { FORMAT_VERSION, decodeFormat } from './records.js';
+import { FORMAT_VERSION } from './records.js';
 
 /**
  * Checks the on-disk format of an opened database and says whether its format record exists. The
@@ -17,7 +17,7 @@ export async function checkFormat(db: Db, dir: string): Promise<boolean> {
   try {
     const value = await db.get(metaKey('format'));
     if (value !== undefined) {
-      const version = checked(dir, 'format record', () => decodeFormat(value));
+      const version = checked(dir, 'format record', () => decodeU32(value));
       if (version !== FORMAT_VERSION) throw new StorageFormatError(dir, version, FORMAT_VERSION);
       return true;
     }

@@ -5,4 +5,6 @@
  * @packageDocumentation
  */
 export { LevelStorage, type LevelStorageOptions } from './level-storage.js';
-export { StorageCorruptionError, DirectoryLockedError, StorageFailedError, StorageFormatError } from './errors.js';
+export { StorageFormatError } from './errors.js';
+// The storage errors every adapter throws: one class each, whichever adapter threw it.
+export { StorageCorruptionError, DirectoryLockedError, StorageFailedError } from '@raft/storage-kit';

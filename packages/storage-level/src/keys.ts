@@ -1,4 +1,4 @@
-import { readU64, writeU64 } from './records.js';
+import { readU64, writeU64 } from '@raft/storage-kit';
 
 /**
  * Keys of the one LevelDB database, which orders keys bytewise. A one-byte prefix names the kind of

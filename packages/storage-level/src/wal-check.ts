@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StorageCorruptionError } from './errors.js';
+import { StorageCorruptionError } from '@raft/storage-kit';
 
 /**
  * Checks LevelDB's write-ahead logs (`NNNNNN.log`) before LevelDB replays them.

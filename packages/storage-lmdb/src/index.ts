@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 export { LmdbStorage, type LmdbStorageOptions } from './lmdb-storage.js';
-export { StorageCorruptionError, DirectoryLockedError, StorageFailedError } from './errors.js';
+// The storage errors every adapter throws: one class each, whichever adapter threw it.
+export { StorageCorruptionError, DirectoryLockedError, StorageFailedError } from '@raft/storage-kit';

@@ -1,16 +1,8 @@
-import { DirectoryLockedError } from './errors.js';
-import { decodePid, encodePid } from './records.js';
+import { DirectoryLockedError, decodeU32, encodeU32, isProcessAlive, type DirectoryLock } from '@raft/storage-kit';
 import type { Tables } from './tables.js';
 
-/** Whether process `pid` exists (a signal-0 probe; EPERM means it exists under another user). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** How the owner record keeps the directory to one process, for a {@link DirectoryLockedError}. */
+const lock = (dir: string): DirectoryLock => ({ storage: 'LmdbStorage', releasedOnExit: `Its claim (the owner record in ${dir}/data.mdb)` });
 
 /**
  * Directories open in this process. The owner record alone cannot tell a directory still open here
@@ -29,12 +21,12 @@ const openHere = new Set<string>();
  * @throws BadRecord if the owner record is damaged.
  */
 export function claimDirectory(tables: Tables, dir: string): void {
-  if (openHere.has(dir)) throw new DirectoryLockedError(dir, process.pid);
+  if (openHere.has(dir)) throw new DirectoryLockedError(dir, process.pid, lock(dir));
   tables.root.transactionSync(() => {
     const stored = tables.meta.get('owner');
-    const owner = stored === undefined ? undefined : decodePid(stored);
-    if (owner !== undefined && owner !== process.pid && isAlive(owner)) throw new DirectoryLockedError(dir, owner);
-    tables.meta.putSync('owner', encodePid(process.pid));
+    const owner = stored === undefined ? undefined : decodeU32(stored);
+    if (owner !== undefined && owner !== process.pid && isProcessAlive(owner)) throw new DirectoryLockedError(dir, owner, lock(dir));
+    tables.meta.putSync('owner', encodeU32(process.pid));
   });
   openHere.add(dir);
 }

@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
+import { StorageCorruptionError, StorageFailedError } from '@raft/storage-kit';
 import { PAGE_BYTES } from './data-file.js';
-import { StorageCorruptionError, StorageFailedError } from './errors.js';
 
 /** Keys of the `meta` table. */
 export type MetaKey = 'hardState' | 'firstIndex' | 'lastIndex' | 'snapshot' | 'owner';

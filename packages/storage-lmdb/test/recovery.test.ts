@@ -2,8 +2,8 @@ import { mkdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collect, inChunks, testEntries, testSnapshotData, testSnapshotMeta } from '@raft/conformance/storage-suite';
+import { encodeIndex } from '@raft/storage-kit';
 import { LmdbStorage, StorageCorruptionError, StorageFailedError } from '../src/index.js';
-import { encodeIndex } from '../src/records.js';
 import type { Tables } from '../src/tables.js';
 import { openLoaded, tamper, tempDir } from './helpers.js';
 
@@ -161,16 +161,6 @@ describe('recovery', () => {
     await storage.close();
     await tamper(dir, (t) => expect(chunkKeys(t)).toEqual(before));
   });
-
-  it('a reader of a snapshot that was replaced is told to read again', async () => {
-    const dir = await written();
-    const { storage } = await openLoaded(dir, { snapshotChunkBytes: CHUNK });
-    const old = (await storage.readSnapshot())!;
-    const reading = old.read()[Symbol.asyncIterator]();
-    await reading.next();
-    await storage.saveSnapshot(testSnapshotMeta(12, 1), inChunks(testSnapshotData(12, 1, 3000), 1000));
-    await expect(reading.next()).rejects.toThrow(/replaced by snapshot 12; call readSnapshot\(\) again/);
-  });
 });
 
 describe('failures', () => {
@@ -183,22 +173,5 @@ describe('failures', () => {
     );
     expect(error).toBeInstanceOf(StorageFailedError);
     expect((error as Error).message).toMatch(new RegExp(`opening the LMDB environment in ${dir} failed \\(.+\\); fix the disk`));
-  });
-
-  it('after a failed commit every further call fails, and a restart reads back what was durable', async () => {
-    const dir = await tempDir();
-    const { storage } = await openLoaded(dir);
-    await storage.save({ entries: testEntries(1, 3, 1), hardState: { term: 1, vote: 1, commit: 1 } });
-    // Closing the environment behind the storage's back stands in for a disk that fails a commit.
-    await (storage as unknown as { tables: Tables }).tables.root.close();
-    const failed = storage.save({ entries: testEntries(4, 4, 1) });
-    await expect(failed).rejects.toBeInstanceOf(StorageFailedError);
-    await expect(failed).rejects.toThrow(/saving entries and hard state in .* failed .*restart the node/);
-    await expect(storage.save({ hardState: { term: 2, vote: 1, commit: 1 } })).rejects.toBeInstanceOf(StorageFailedError);
-    await expect(storage.compact(0)).rejects.toBeInstanceOf(StorageFailedError);
-    await storage.close();
-    const restarted = await openLoaded(dir);
-    expect(restarted.state.entries.map((e) => e.index)).toEqual([1, 2, 3]);
-    expect(restarted.state.hardState).toEqual({ term: 1, vote: 1, commit: 1 });
   });
 });

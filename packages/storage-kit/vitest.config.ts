@@ -1,0 +1,3 @@
+import { raftVitestConfig } from '@raft/tooling/vitest';
+
+export default raftVitestConfig();
