@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
 import type { SnapshotMeta, StoredSnapshot } from '@raft/core';
 import { StorageCorruptionError } from './errors.js';
-import { fsyncDirectory } from './fsync.js';
+import { syncDirectory } from '@raft/storage-kit';
 import { snapshotName, type SnapshotFile } from './layout.js';
 
 /**
@@ -90,12 +90,12 @@ export class SnapshotStore {
     }
     await handle.close();
     await rename(temp, path);
-    await fsyncDirectory(this.dir);
+    await syncDirectory(this.dir);
     const previous = this.current;
     this.current = { meta, path, dataOffset: HEADER_FIXED + metaBytes.length, size, crc };
     if (previous && previous.path !== path) {
       await unlink(previous.path);
-      await fsyncDirectory(this.dir);
+      await syncDirectory(this.dir);
     }
   }
 

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Entry, HardState } from '@raft/core';
 import { StorageCorruptionError } from './errors.js';
 import { findFrameAfter, readFrame } from './frame.js';
-import { fsyncDirectory } from './fsync.js';
+import { syncDirectory } from '@raft/storage-kit';
 import type { SegmentFile } from './layout.js';
 import { decodeRecords, type WalRecord } from './records.js';
 
@@ -137,7 +137,7 @@ export async function recoverWal(segmentFiles: readonly SegmentFile[]): Promise<
       if (!isLast) throw new StorageCorruptionError(segment.path, 0, 'the segment has no valid header');
       // Created during a rollover that crashed before its header was durable: nothing was acknowledged in it.
       await unlink(segment.path);
-      await fsyncDirectory(dirname(segment.path));
+      await syncDirectory(dirname(segment.path));
     } else {
       if (offset < buf.length) {
         await truncateDurably(segment.path, offset);

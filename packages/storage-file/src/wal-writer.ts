@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { HardState } from '@raft/core';
 import { StorageFailedError } from './errors.js';
 import { frameHeader } from './frame.js';
-import { fsyncDirectory } from './fsync.js';
+import { syncDirectory } from '@raft/storage-kit';
 import { segmentName } from './layout.js';
 import { encodeSegmentHeader } from './records.js';
 import type { LiveSegment } from './wal-recovery.js';
@@ -95,7 +95,7 @@ export class WalWriter {
     while (count < this.segments.length - 1 && this.segments[count + 1]!.prevIndex <= index) count++;
     const doomed = this.segments.splice(0, count);
     for (const segment of doomed) await unlink(segment.path);
-    if (doomed.length > 0) await fsyncDirectory(this.dir);
+    if (doomed.length > 0) await syncDirectory(this.dir);
   }
 
   /** Number of live segments (for tests and metrics). */
@@ -167,7 +167,7 @@ async function createSegment(dir: string, seq: number, at: LogPosition): Promise
     const header = encodeSegmentHeader({ seq, prevIndex: at.lastIndex, hardState: at.hardState });
     const size = await writeAllAt(handle, [frameHeader([header]), header], 0);
     await syncWritten(handle);
-    await fsyncDirectory(dir);
+    await syncDirectory(dir);
     return { segment: { seq, path, prevIndex: at.lastIndex }, handle, size };
   } catch (e) {
     await handle.close();
