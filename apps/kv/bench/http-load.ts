@@ -1,6 +1,6 @@
 /**
  * `pnpm --filter @raft/kv bench`: closed-loop HTTP load against a three-node raft-kv cluster
- * (separate OS processes started by the demo supervisor, file storage) on this machine, once per
+ * (separate OS processes started by the demo supervisor, file storage by default) on this machine, once per
  * transport. N clients each keep exactly one request outstanding over a keep-alive connection;
  * after a warm-up, completions are counted and timed for a fixed duration. Throughput is also given
  * as a ratio to the raw `write` + `fdatasync` rate of the data directory's disk measured in the
@@ -9,7 +9,8 @@
  * Environment: RAFT_BENCH_DIR (parent of the data directory; default the OS temp directory),
  * KV_BENCH_TRANSPORTS (default "zmq,nats"), KV_BENCH_CLIENTS (default "1,16,64"),
  * KV_BENCH_SECONDS (measured, default 5), KV_BENCH_WARMUP_SECONDS (default 1),
- * KV_BENCH_OPS (default "put-leader,put-followers,get-leader"), KV_BENCH_VERBOSE=1 (node output).
+ * KV_BENCH_OPS (default "put-leader,put-followers,get-leader"), KV_BENCH_STORAGE (file, level, lmdb
+ * or memory; default file: the targets are for file storage), KV_BENCH_VERBOSE=1 (node output).
  */
 import { Agent, request } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,8 +20,12 @@ import { NatsServer } from '@raft/transport-nats/testing';
 import { measureRawFsync, type RawFsync } from '@raft/conformance/storage-suite';
 import { startDemo, type RunningDemo } from '../src/demo/supervisor.js';
 
-type Transport = 'zmq' | 'nats';
-type Operation = 'put-leader' | 'put-followers' | 'get-leader';
+const TRANSPORTS = ['zmq', 'nats'] as const;
+const OPERATIONS = ['put-leader', 'put-followers', 'get-leader'] as const;
+const STORAGES = ['file', 'level', 'lmdb', 'memory'] as const;
+type Transport = (typeof TRANSPORTS)[number];
+type Operation = (typeof OPERATIONS)[number];
+type Storage = (typeof STORAGES)[number];
 
 const DESCRIPTIONS: Record<Operation, string> = {
   'put-leader': 'PUT → leader',
@@ -35,9 +40,24 @@ const list = (name: string, fallback: string): string[] =>
     .filter(Boolean);
 const seconds = (name: string, fallback: number): number => Number(process.env[name] ?? fallback) * 1000;
 
-const transports = list('KV_BENCH_TRANSPORTS', 'zmq,nats') as Transport[];
+/** `values` when each is one of `allowed`; otherwise the bench stops before starting anything. */
+function oneOf<T extends string>(name: string, values: readonly string[], allowed: readonly T[]): T[] {
+  const wrong = values.filter((v) => !(allowed as readonly string[]).includes(v));
+  if (wrong.length > 0 || values.length === 0) {
+    console.error(`${name}: ${wrong.length > 0 ? `unknown ${wrong.join(', ')}` : 'empty'}; use ${allowed.join(', ')}`);
+    process.exit(2);
+  }
+  return values as T[];
+}
+
+const transports = oneOf('KV_BENCH_TRANSPORTS', list('KV_BENCH_TRANSPORTS', TRANSPORTS.join(',')), TRANSPORTS);
 const clientCounts = list('KV_BENCH_CLIENTS', '1,16,64').map(Number);
-const operations = list('KV_BENCH_OPS', 'put-leader,put-followers,get-leader') as Operation[];
+if (clientCounts.length === 0 || !clientCounts.every((n) => Number.isInteger(n) && n > 0)) {
+  console.error('KV_BENCH_CLIENTS: a comma-separated list of positive integers, e.g. 1,16,64');
+  process.exit(2);
+}
+const operations = oneOf('KV_BENCH_OPS', list('KV_BENCH_OPS', OPERATIONS.join(',')), OPERATIONS);
+const [storage] = oneOf('KV_BENCH_STORAGE', [process.env['KV_BENCH_STORAGE'] ?? 'file'], STORAGES) as [Storage];
 const durationMs = seconds('KV_BENCH_SECONDS', 5);
 const warmupMs = seconds('KV_BENCH_WARMUP_SECONDS', 1);
 const verbose = process.env['KV_BENCH_VERBOSE'] === '1';
@@ -167,7 +187,7 @@ async function benchTransport(transport: Transport, parentDir: string): Promise<
     demo = await startDemo({
       nodes: 3,
       transport,
-      storage: 'file',
+      storage,
       dataDir,
       dashboardPort: 0,
       nodeArgs: nats ? ['--nats', nats.url] : [],
@@ -248,7 +268,7 @@ function table(results: readonly Result[], fsync: number): string {
 const parentDir = await mkdtemp(join(process.env['RAFT_BENCH_DIR'] ?? tmpdir(), 'raft-kv-bench-'));
 try {
   const cpu = cpus();
-  console.log(`raft-kv HTTP load: 3 raft-kv processes (file storage) + this client on ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'}), node ${process.version}`);
+  console.log(`raft-kv HTTP load: 3 raft-kv processes (${storage} storage) + this client on ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'}), node ${process.version}`);
   console.log(`closed loop, one request outstanding per client, keep-alive; ${fmt(warmupMs / 1000)} s warm-up + ${fmt(durationMs / 1000)} s measured; 100-byte values`);
   console.log(`data directory: ${parentDir}`);
   console.log('leader save ms: mean write + fdatasync time of the leader\'s log during the measurement (its /metrics); load: 1-minute load average after it');
@@ -267,6 +287,7 @@ try {
   console.log(table(results, fsync));
   const best64 = results.filter((r) => r.clients === 64 && r.operation !== 'get-leader');
   const single = results.filter((r) => r.clients === 1 && r.operation === 'put-leader');
+  if (storage !== 'file') console.log('the targets below are set for file storage');
   if (best64.length) console.log(`target ≥ 10,000 writes/s at 64 clients: best ${fmt(Math.max(...best64.map((r) => r.opsPerSecond)))}/s`);
   if (single.length) console.log(`target write p50 < 1 ms at 1 client: ${single.map((r) => `${r.transport} ${fmt(r.p50Ms, 2)} ms`).join(', ')}`);
 } finally {
