@@ -24,9 +24,13 @@ export const IN_USE: InUseMarker = {
  */
 export async function checkDataFile(dir: string): Promise<void> {
   const file = join(dir, 'data.mdb');
+  // The marker first: another process may be creating the directory right now, and its marker
+  // appears only after its meta pages are durable. Sizing the file first could see it still
+  // empty, then the marker just written, and call a directory being born a damaged one.
+  const inUse = await isMarkedInUse(dir, IN_USE);
   const size = (await fileSize(file)) ?? 0;
   if (size >= 2 * PAGE_BYTES) return;
-  if (await isMarkedInUse(dir, IN_USE)) {
+  if (inUse) {
     throw new StorageCorruptionError(dir, file, `${size === 0 ? 'missing or empty' : `only ${size} bytes, shorter than LMDB's two meta pages`}, but this directory was in use`);
   }
   if (size > 0) {
