@@ -5,5 +5,6 @@
  */
 export { TcpTransport, parseAddress, type TcpTransportOptions, type TcpPeers } from './tcp-transport.js';
 export { JsonlStorage } from './jsonl-storage.js';
-export { CorruptionError } from './durable.js';
+// The kit's error class, which every @raft storage adapter throws: callers catch one class.
+export { StorageCorruptionError } from '@raft/storage-kit';
 export { freeLoopbackAddresses } from './addresses.js';

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { StoredLog, type Entry, type HardState, type PersistedState, type SnapshotMeta, type Storage, type StoredSnapshot } from '@raft/core';
-import { CorruptionError } from './durable.js';
+import { StorageCorruptionError } from '@raft/storage-kit';
 import { encodeRecord, entriesOf, openForAppend, recordOf, recoverLog, rewriteLog, type LogRecord } from './log-file.js';
 import { loadSnapshot, writeSnapshot } from './snapshot-file.js';
 
@@ -188,7 +188,7 @@ export class JsonlStorage implements Storage {
     try {
       this.log.checkAppend(entries);
     } catch (error) {
-      throw new CorruptionError(`${this.dir}/log.jsonl`, `a record does not continue the log: ${(error as Error).message}`);
+      throw new StorageCorruptionError(`${this.dir}/log.jsonl`, undefined, `a record does not continue the log: ${(error as Error).message}`);
     }
     this.log.append(entries);
     if (record.h) this.hardState = { term: record.h[0], vote: record.h[1], commit: record.h[2] };
@@ -198,17 +198,18 @@ export class JsonlStorage implements Storage {
   private fitToSnapshot(meta: SnapshotMeta | undefined): void {
     const start = this.log.snapshotIndex;
     if (meta === undefined) {
-      if (start > 0) throw new CorruptionError(this.dir, `the log starts after index ${start}, but the snapshot that covers it is missing`);
+      if (start > 0) throw new StorageCorruptionError(this.dir, undefined, `the log starts after index ${start}, but the snapshot that covers it is missing`);
       return;
     }
-    if (meta.index < start) throw new CorruptionError(this.dir, `the snapshot (index ${meta.index}) is older than the start of the log (${start})`);
+    if (meta.index < start) throw new StorageCorruptionError(this.dir, undefined, `the snapshot (index ${meta.index}) is older than the start of the log (${start})`);
     if (meta.index <= this.log.lastIndex && this.log.term(meta.index) === meta.term) {
       this.log.compactTo(meta.index, meta.term);
     } else if (this.installing?.[0] === meta.index && this.installing[1] === meta.term) {
       this.log.reset(meta.index, meta.term); // a crash between installing a snapshot and rewriting the log
     } else {
-      throw new CorruptionError(
+      throw new StorageCorruptionError(
         `${this.dir}/log.jsonl`,
+        undefined,
         `the log ends at index ${this.log.lastIndex} (or disagrees with the snapshot at ${meta.index}), and no install of that snapshot was under way: records are missing`,
       );
     }

@@ -2,7 +2,7 @@ import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Entry, EntryType, HardState } from '@raft/core';
-import { CorruptionError, syncDirectory } from './durable.js';
+import { StorageCorruptionError, syncDirectory } from '@raft/storage-kit';
 
 /*
  * The log file, `log.jsonl`: one line per durable write, appended and fdatasync'd.
@@ -67,7 +67,7 @@ export interface RecoveredLog {
  * Reads every record. An invalid line at the end with no intact record anywhere after it is the
  * write that was in flight at a crash: it is cut off (truncate + fdatasync). Any other invalid
  * line is damage, and recovery stops rather than drop acknowledged writes.
- * @throws {@link CorruptionError}
+ * @throws StorageCorruptionError
  */
 export async function recoverLog(dir: string): Promise<RecoveredLog> {
   const path = join(dir, LOG_FILE);
@@ -92,7 +92,7 @@ export async function recoverLog(dir: string): Promise<RecoveredLog> {
   for (let m = start.exec(text); m; m = start.exec(text)) {
     const end = text.indexOf('\n', m.index);
     if (parseLine(text.slice(m.index, end === -1 ? undefined : end))) {
-      throw new CorruptionError(path, `the record at byte ${pos} is damaged, and intact records follow it`);
+      throw new StorageCorruptionError(path, pos, 'the record is damaged, and intact records follow it');
     }
   }
   const file = await open(path, 'r+');

@@ -3,7 +3,7 @@ import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { SnapshotMeta, StoredSnapshot } from '@raft/core';
-import { CorruptionError, syncDirectory } from './durable.js';
+import { StorageCorruptionError, syncDirectory } from '@raft/storage-kit';
 
 /*
  * One snapshot file, `snapshot`: the data as streamed in, then a trailer, then a fixed footer:
@@ -54,7 +54,7 @@ export async function writeSnapshot(dir: string, meta: SnapshotMeta, data: Async
 /**
  * Reads and checks the snapshot (every byte of it, against its checksum), or `undefined` if there
  * is none. Removes a leftover `snapshot.tmp` (a crash while writing one).
- * @throws {@link CorruptionError} when the file does not check out.
+ * @throws StorageCorruptionError when the file does not check out.
  */
 export async function loadSnapshot(dir: string): Promise<StoredSnapshot | undefined> {
   await rm(join(dir, TEMP), { force: true });
@@ -68,7 +68,7 @@ export async function loadSnapshot(dir: string): Promise<StoredSnapshot | undefi
   );
   if (total === undefined) return undefined;
   const bytes = await readFile(path);
-  const bad = (what: string) => new CorruptionError(path, `the snapshot ${what}`);
+  const bad = (what: string) => new StorageCorruptionError(path, undefined, `the snapshot ${what}`);
   if (total < FOOTER_BYTES) throw bad('is too short to hold its trailer');
   const footer = bytes.subarray(total - FOOTER_BYTES).toString('latin1');
   const trailerCrc = parseHex(footer.slice(0, 8));
