@@ -1,4 +1,4 @@
-import { seededRandom, type Message, type MessageHandler, type Transport } from '@raft/core';
+import { MessageType, createMessage, seededRandom, type Message, type MessageHandler, type Transport } from '@raft/core';
 import { describe, expect, it } from 'vitest';
 import { FaultSwitch } from '../src/node/fault-switch.js';
 
@@ -11,9 +11,7 @@ class Recorder implements Transport {
   close = async () => {};
 }
 
-const message = (from: number, to: number): Message => ({
-  type: 1, from, to, term: 1, logTerm: 0, index: 0, entries: [], commit: 0, reject: false, rejectHint: 0, context: new Uint8Array(),
-});
+const message = (from: number, to: number): Message => createMessage({ type: MessageType.Vote, from, to, term: 1 });
 
 describe('FaultSwitch', () => {
   it('cuts blocked peers in both directions and heals with {}', async () => {

@@ -14,3 +14,4 @@ export * from './status.js';
 export { RawNode } from './raw-node.js';
 export { ConfChangeError } from './confchange/changer.js';
 export { StoredLog } from './adapters/stored-log.js';
+export { createMessage } from './raft/messages.js';

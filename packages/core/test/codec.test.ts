@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CodecError, decodeConfChange, decodeMessage, encodeConfChange, encodeMessage } from '../src/codec/index.js';
-import { message } from '../src/raft/messages.js';
+import { createMessage } from '../src/index.js';
 import {
   ConfChangeTransition,
   ConfChangeType,
@@ -47,7 +47,7 @@ function decodeError(decode: () => unknown): Error {
 describe('message codec: round trips', () => {
   it('round-trips every message type with every field set', () => {
     for (const type of Object.values(MessageType)) {
-      const original = message({
+      const original = createMessage({
         type,
         from: 1,
         to: 2 ** 31 + 5,
@@ -67,21 +67,21 @@ describe('message codec: round trips', () => {
   });
 
   it('leaves snapshot absent when the message has none', () => {
-    const decoded = roundTrip(message({ type: MessageType.Heartbeat, from: 1, to: 2, term: 1 }));
+    const decoded = roundTrip(createMessage({ type: MessageType.Heartbeat, from: 1, to: 2, term: 1 }));
     expect('snapshot' in decoded).toBe(false);
     expect('chunk' in decoded).toBe(false);
   });
 
   it('round-trips the pieces of a snapshot sent in chunks and their acknowledgements', () => {
-    const piece = message({ type: MessageType.Snap, from: 1, to: 2, term: 4, snapshot, chunk: { offset: 2 ** 40 + 3, done: true } });
+    const piece = createMessage({ type: MessageType.Snap, from: 1, to: 2, term: 4, snapshot, chunk: { offset: 2 ** 40 + 3, done: true } });
     expect(roundTrip(piece)).toStrictEqual(piece);
-    const ack = message({ type: MessageType.SnapResp, from: 2, to: 1, term: 4, index: 9, logTerm: 3, reject: true, chunk: { offset: 0, done: false } });
+    const ack = createMessage({ type: MessageType.SnapResp, from: 2, to: 1, term: 4, index: 9, logTerm: 3, reject: true, chunk: { offset: 0, done: false } });
     expect(roundTrip(ack)).toStrictEqual(ack);
-    expect('chunk' in roundTrip(message({ type: MessageType.Snap, from: 1, to: 2, term: 4, snapshot }))).toBe(false);
+    expect('chunk' in roundTrip(createMessage({ type: MessageType.Snap, from: 1, to: 2, term: 4, snapshot }))).toBe(false);
   });
 
   it('adds the chunk section only when a message has one, so other frames keep their layout', () => {
-    const plain = message({ type: MessageType.Snap, from: 1, to: 2, term: 4, snapshot });
+    const plain = createMessage({ type: MessageType.Snap, from: 1, to: 2, term: 4, snapshot });
     const withChunk = encodeMessage({ ...plain, chunk: { offset: 300, done: false } }, CLUSTER);
     expect(withChunk.length).toBe(encodeMessage(plain, CLUSTER).length + 3);
   });
@@ -96,19 +96,19 @@ describe('message codec: round trips', () => {
   });
 
   it('keeps small messages small (varints)', () => {
-    const frame = encodeMessage(message({ type: MessageType.Heartbeat, from: 1, to: 2, term: 1 }), 'c');
+    const frame = encodeMessage(createMessage({ type: MessageType.Heartbeat, from: 1, to: 2, term: 1 }), 'c');
     expect(frame.length).toBeLessThanOrEqual(20);
   });
 });
 
 describe('message codec: rejects bad frames with a CodecError', () => {
   const valid = encodeMessage(
-    message({ type: MessageType.Snap, from: 1, to: 2, term: 300, entries: [entry(1), entry(2)], snapshot, context: bytes(9) }),
+    createMessage({ type: MessageType.Snap, from: 1, to: 2, term: 300, entries: [entry(1), entry(2)], snapshot, context: bytes(9) }),
     CLUSTER,
   );
 
   it('names both clusters when a frame comes from another cluster', () => {
-    const frame = encodeMessage(message({ type: MessageType.Vote, from: 1, to: 2, term: 1 }), 'x');
+    const frame = encodeMessage(createMessage({ type: MessageType.Vote, from: 1, to: 2, term: 1 }), 'x');
     const error = decodeError(() => decodeMessage(frame, 'y'));
     expect(error).toBeInstanceOf(CodecError);
     expect(error.message).toContain("frame is from cluster 'x', this node is in cluster 'y'");
@@ -139,14 +139,14 @@ describe('message codec: rejects bad frames with a CodecError', () => {
   });
 
   it('rejects a chunk whose done flag is not 0 or 1', () => {
-    const frame = encodeMessage(message({ type: MessageType.SnapResp, from: 1, to: 2, term: 1, chunk: { offset: 5, done: true } }), CLUSTER);
+    const frame = encodeMessage(createMessage({ type: MessageType.SnapResp, from: 1, to: 2, term: 1, chunk: { offset: 5, done: true } }), CLUSTER);
     const copy = frame.slice();
     copy[copy.length - 1] = 2;
     expect(() => decodeMessage(copy, CLUSTER)).toThrow(/chunk done .* is 2, expected 0 or 1/);
   });
 
   it('rejects a length that runs past the end without allocating it', () => {
-    const frame = encodeMessage(message({ type: MessageType.ReadIndex, from: 1, to: 2, term: 1, context: bytes(1, 2, 3) }), CLUSTER);
+    const frame = encodeMessage(createMessage({ type: MessageType.ReadIndex, from: 1, to: 2, term: 1, context: bytes(1, 2, 3) }), CLUSTER);
     const contextLengthOffset = frame.length - 1 - 3 - 1;
     const copy = frame.slice();
     copy[contextLengthOffset] = 100;
@@ -169,7 +169,7 @@ describe('message codec: rejects bad frames with a CodecError', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (garbage) => {
         const prefixed = new Uint8Array(garbage.length + 3 + 1 + CLUSTER.length);
-        prefixed.set(encodeMessage(message({ type: 1, from: 1, to: 1, term: 1 }), CLUSTER).subarray(0, 4 + CLUSTER.length));
+        prefixed.set(encodeMessage(createMessage({ type: 1, from: 1, to: 1, term: 1 }), CLUSTER).subarray(0, 4 + CLUSTER.length));
         prefixed.set(garbage, 4 + CLUSTER.length);
         expectOnlyCodecError(() => decodeMessage(garbage, CLUSTER));
         expectOnlyCodecError(() => decodeMessage(prefixed, CLUSTER));
@@ -179,11 +179,11 @@ describe('message codec: rejects bad frames with a CodecError', () => {
   });
 
   it('refuses to encode fields that are not non-negative safe integers', () => {
-    expect(() => encodeMessage(message({ type: MessageType.App, from: 1, to: 2, term: -1 }), CLUSTER)).toThrow(
+    expect(() => encodeMessage(createMessage({ type: MessageType.App, from: 1, to: 2, term: -1 }), CLUSTER)).toThrow(
       /term = -1: it must be a non-negative safe integer/,
     );
-    expect(() => encodeMessage(message({ type: MessageType.App, from: 1, to: 2, term: 2 ** 53 }), CLUSTER)).toThrow(CodecError);
-    expect(() => encodeMessage(message({ type: MessageType.App, from: 1.5, to: 2, term: 1 }), CLUSTER)).toThrow(CodecError);
+    expect(() => encodeMessage(createMessage({ type: MessageType.App, from: 1, to: 2, term: 2 ** 53 }), CLUSTER)).toThrow(CodecError);
+    expect(() => encodeMessage(createMessage({ type: MessageType.App, from: 1.5, to: 2, term: 1 }), CLUSTER)).toThrow(CodecError);
   });
 });
 

@@ -1,4 +1,4 @@
-import { EMPTY, MessageType, Role, type Message, type NodeId, type NodeStatus, type Snapshot, type SnapshotMeta, type Storage, type Transport } from '@raft/core';
+import { EMPTY, MessageType, createMessage, Role, type Message, type NodeId, type NodeStatus, type Snapshot, type SnapshotMeta, type Storage, type Transport } from '@raft/core';
 import { NodeFailedError } from './errors.js';
 
 /** What a {@link SnapshotReceiver} needs from its node. */
@@ -258,20 +258,18 @@ export class SnapshotReceiver {
   /** Answers the sender of `to` (a piece, or a reception) with the offset received so far. */
   private reply(to: TransferKey | Message, offset: number, flags: { done?: boolean; reject?: boolean } = {}): void {
     const key = 'meta' in to ? to : { from: to.from, term: to.term, meta: to.snapshot!.meta };
-    this.options.transport.send({
-      type: MessageType.SnapResp,
-      from: this.options.id,
-      to: key.from,
-      term: key.term,
-      logTerm: key.meta.term,
-      index: key.meta.index,
-      entries: [],
-      commit: 0,
-      reject: flags.reject ?? false,
-      rejectHint: 0,
-      context: EMPTY,
-      chunk: { offset, done: flags.done ?? false },
-    });
+    this.options.transport.send(
+      createMessage({
+        type: MessageType.SnapResp,
+        from: this.options.id,
+        to: key.from,
+        term: key.term,
+        logTerm: key.meta.term,
+        index: key.meta.index,
+        reject: flags.reject ?? false,
+        chunk: { offset, done: flags.done ?? false },
+      }),
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import {
   EMPTY,
+  createMessage,
   MessageType,
   Role,
   type Message,
@@ -239,21 +240,16 @@ export class SnapshotSender {
 
   private send(t: Transfer, piece: Piece): void {
     piece.sent = true;
-    this.options.transport.send({
-      type: MessageType.Snap,
-      from: this.options.id,
-      to: t.to,
-      term: t.term,
-      logTerm: 0,
-      index: 0,
-      entries: [],
-      commit: 0,
-      reject: false,
-      rejectHint: 0,
-      context: EMPTY,
-      snapshot: { meta: t.meta, data: piece.data },
-      chunk: { offset: piece.offset, done: piece.done },
-    });
+    this.options.transport.send(
+      createMessage({
+        type: MessageType.Snap,
+        from: this.options.id,
+        to: t.to,
+        term: t.term,
+        snapshot: { meta: t.meta, data: piece.data },
+        chunk: { offset: piece.offset, done: piece.done },
+      }),
+    );
   }
 }
 

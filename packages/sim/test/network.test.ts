@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY, MessageType } from '@raft/core';
+import { MessageType, createMessage } from '@raft/core';
 import type { Message } from '@raft/core';
 import { RELIABLE, SimNetwork, SimRandom } from '../src/index.js';
 import type { NetworkEvent, NetworkRates } from '../src/index.js';
 
-const message = (from: number, to: number, index = 0): Message => ({
-  type: MessageType.App, from, to, term: 1, logTerm: 0, index, entries: [], commit: 0, reject: false, rejectHint: 0, context: EMPTY,
-});
+const message = (from: number, to: number, index = 0): Message => createMessage({ type: MessageType.App, from, to, term: 1, index });
 
 function network(rates: Partial<NetworkRates>, seed = 1, capacity?: number) {
   const events: NetworkEvent[] = [];

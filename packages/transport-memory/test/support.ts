@@ -1,22 +1,10 @@
 import { vi } from 'vitest';
-import { EMPTY, MessageType, type Message, type NodeId, type Transport } from '@raft/core';
+import { MessageType, createMessage, type Message, type NodeId, type Transport } from '@raft/core';
 import type { MemoryNetwork, NetworkFaults } from '../src/index.js';
 
 /** A heartbeat from `from` to `to` numbered `seq` (in `commit`), so arrival order can be checked. */
 export function numbered(from: NodeId, to: NodeId, seq: number): Message {
-  return {
-    type: MessageType.Heartbeat,
-    from,
-    to,
-    term: 1,
-    logTerm: 0,
-    index: 0,
-    entries: [],
-    commit: seq,
-    reject: false,
-    rejectHint: 0,
-    context: EMPTY,
-  };
+  return createMessage({ type: MessageType.Heartbeat, from, to, term: 1, commit: seq });
 }
 
 /** A started endpoint and what it received. */

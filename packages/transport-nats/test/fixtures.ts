@@ -1,21 +1,9 @@
 import type { Message, NodeId } from '@raft/core';
-import { EMPTY, MessageType } from '@raft/core';
+import { EMPTY, MessageType, createMessage } from '@raft/core';
 
 /** An AppendEntries message from `from` to `to` carrying one entry of `payload`. */
 export function appendEntries(from: NodeId, to: NodeId, payload: Uint8Array = EMPTY, index = 1): Message {
-  return {
-    type: MessageType.App,
-    from,
-    to,
-    term: 3,
-    logTerm: 2,
-    index,
-    entries: [{ term: 3, index: index + 1, type: 0, data: payload }],
-    commit: index,
-    reject: false,
-    rejectHint: 0,
-    context: EMPTY,
-  };
+  return createMessage({ type: MessageType.App, from, to, term: 3, logTerm: 2, index, entries: [{ term: 3, index: index + 1, type: 0, data: payload }], commit: index });
 }
 
 /** `length` bytes of a recognisable pattern. */

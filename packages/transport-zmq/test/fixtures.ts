@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { Message, NodeId } from '@raft/core';
-import { EMPTY, MessageType } from '@raft/core';
+import { MessageType, createMessage } from '@raft/core';
 
 /**
  * `count` distinct TCP ports that were free on 127.0.0.1 a moment ago: each is taken by a server
@@ -34,19 +34,7 @@ export function peersOf(id: NodeId, addresses: ReadonlyMap<NodeId, string>): Map
 
 /** A heartbeat from `from` to `to`; `commit` tells messages apart. */
 export function heartbeat(from: NodeId, to: NodeId, commit: number): Message {
-  return {
-    type: MessageType.Heartbeat,
-    from,
-    to,
-    term: 1,
-    logTerm: 0,
-    index: 0,
-    entries: [],
-    commit,
-    reject: false,
-    rejectHint: 0,
-    context: EMPTY,
-  };
+  return createMessage({ type: MessageType.Heartbeat, from, to, term: 1, commit });
 }
 
 /** An AppendEntries from `from` to `to` with `count` entries of `entryBytes` bytes each. */

@@ -1,7 +1,15 @@
 import { EMPTY, type Message } from '../types.js';
 
-/** A message with every field a type does not use left at its zero value. */
-export function message(fields: Partial<Message> & Pick<Message, 'type' | 'from' | 'to' | 'term'>): Message {
+/**
+ * A message with every field its type does not use left at its zero value (no entries, an empty
+ * context, 0 and false elsewhere), so code that sends one names only what it means.
+ *
+ * @example
+ * ```ts
+ * transport.send(createMessage({ type: MessageType.Heartbeat, from: 1, to: 2, term: 3, commit: 7 }));
+ * ```
+ */
+export function createMessage(fields: Partial<Message> & Pick<Message, 'type' | 'from' | 'to' | 'term'>): Message {
   return {
     logTerm: 0,
     index: 0,

@@ -20,7 +20,7 @@ import {
   type ReadState,
   type SnapshotMeta,
 } from '../types.js';
-import { isTransferCampaign, message, TRANSFER_CONTEXT } from './messages.js';
+import { createMessage, isTransferCampaign, TRANSFER_CONTEXT } from './messages.js';
 import { RaftLog } from './raft-log.js';
 import { ReadOnlyQueue, type ConfirmedRead } from './read-only.js';
 import { settingsFrom, type Settings } from './settings.js';
@@ -780,6 +780,6 @@ export class Raft {
   }
 
   #send(fields: Partial<Message> & Pick<Message, 'type' | 'to'>): void {
-    this.msgs.push(message({ from: this.id, term: this.term, ...fields }));
+    this.msgs.push(createMessage({ from: this.id, term: this.term, ...fields }));
   }
 }

@@ -1,4 +1,4 @@
-import { message } from '../../src/raft/messages.js';
+import { createMessage } from '../../src/index.js';
 
 /** A message built by hand, every field it does not set at its zero value. */
-export const msg = message;
+export const msg = createMessage;

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { EMPTY, EntryType, MessageType, type Entry, type Message, type NodeId } from '@raft/core';
+import { EMPTY, EntryType, MessageType, createMessage, type Entry, type Message, type NodeId } from '@raft/core';
 import { testEntry } from '../storage/fixtures.js';
 
 /**
@@ -10,19 +10,7 @@ import { testEntry } from '../storage/fixtures.js';
 
 /** A small message carrying `seq`, with a payload derived from it. */
 export function tagged(from: NodeId, to: NodeId, marker: number, seq: number): Message {
-  return {
-    type: MessageType.App,
-    from,
-    to,
-    term: marker,
-    logTerm: marker,
-    index: seq,
-    entries: [testEntry(seq + 1, marker)],
-    commit: seq,
-    reject: false,
-    rejectHint: 0,
-    context: EMPTY,
-  };
+  return createMessage({ type: MessageType.App, from, to, term: marker, logTerm: marker, index: seq, entries: [testEntry(seq + 1, marker)], commit: seq });
 }
 
 /** Whether `message` is the `tagged` message `seq` of `marker`. */
