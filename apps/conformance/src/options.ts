@@ -96,7 +96,7 @@ export function parseCliOptions(argv: readonly string[], now = new Date()): CliO
   }
   const v = parsed.values;
   const nodes = integer('--nodes', v.nodes, 3, 9);
-  const faults = v.nemesis === 'none' ? [] : v.nemesis.split(',').map((f) => oneOf('--nemesis', f.trim(), FAULTS));
+  const faults = v.nemesis === 'none' ? [] : v.nemesis.split(',').map((f) => oneOf('--nemesis', f.trim(), FAULTS, ' (or none)'));
   const run: RunConfig = {
     transport: adapter('--transport', v.transport, TRANSPORTS),
     storage: adapter('--storage', v.storage, STORAGES),
@@ -139,11 +139,12 @@ export function checkCombination(run: RunConfig): void {
 
 function adapter(flag: string, text: string, names: readonly string[]): string {
   if (text.startsWith('.') || text.startsWith('/')) return resolve(text);
-  return oneOf(flag, text, names);
+  return oneOf(flag, text, names, ' or a module path');
 }
 
-function oneOf<const T extends string>(flag: string, text: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}${flag === '--nemesis' ? ' (or none)' : ' or a module path'}; got "${text}"`);
+/** `text` if it is one of `allowed`; `otherwise` names what else the flag accepts, for the error. */
+function oneOf<const T extends string>(flag: string, text: string, allowed: readonly T[], otherwise: string): T {
+  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}${otherwise}; got "${text}"`);
   return text as T;
 }
 
