@@ -6,19 +6,22 @@
  * as a ratio to the raw `write` + `fdatasync` rate of the data directory's disk measured in the
  * same run, since absolute numbers on a shared machine are noise.
  *
+ * The nodes run the built raft-kv (`dist/`, which the `bench` script builds first), as users run it:
+ * from source, tsx's transform hooks would be measured too.
+ *
  * Environment: RAFT_BENCH_DIR (parent of the data directory; default the OS temp directory),
  * KV_BENCH_TRANSPORTS (default "zmq,nats"), KV_BENCH_CLIENTS (default "1,16,64"),
  * KV_BENCH_SECONDS (measured, default 5), KV_BENCH_WARMUP_SECONDS (default 1),
  * KV_BENCH_OPS (default "put-leader,put-followers,get-leader"), KV_BENCH_STORAGE (file, level, lmdb
  * or memory; default file: the targets are for file storage), KV_BENCH_VERBOSE=1 (node output).
  */
-import { Agent, request } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NatsServer } from '@raft/transport-nats/testing';
 import { measureRawFsync, type RawFsync } from '@raft/conformance/storage-suite';
-import { startDemo, type RunningDemo } from '../src/demo/supervisor.js';
+import type { RunningDemo, startDemo as StartDemo } from '../src/demo/supervisor.js';
+import { KeepAliveConnection } from './keep-alive-client.js';
 
 const TRANSPORTS = ['zmq', 'nats'] as const;
 const OPERATIONS = ['put-leader', 'put-followers', 'get-leader'] as const;
@@ -61,6 +64,12 @@ const [storage] = oneOf('KV_BENCH_STORAGE', [process.env['KV_BENCH_STORAGE'] ?? 
 const durationMs = seconds('KV_BENCH_SECONDS', 5);
 const warmupMs = seconds('KV_BENCH_WARMUP_SECONDS', 1);
 const verbose = process.env['KV_BENCH_VERBOSE'] === '1';
+
+const builtSupervisor = new URL('../dist/demo/supervisor.js', import.meta.url);
+const { startDemo } = (await import(builtSupervisor.href).catch((error: unknown) => {
+  console.error(`cannot load the built raft-kv (${builtSupervisor.pathname}): ${(error as Error).message}; run \`pnpm build\` first`);
+  process.exit(2);
+})) as { startDemo: typeof StartDemo };
 const VALUE = 'v'.repeat(100);
 const KEYS_PER_CLIENT = 256;
 
@@ -74,6 +83,8 @@ interface Result {
   readonly errors: number;
   /** 1-minute load average at the end of the measurement: other work on the machine shows here. */
   readonly load: number;
+  /** CPU this load generator used while measuring, in cores: CPU the cluster could not have. */
+  readonly clientCpu: number;
   /** Mean `storage.save()` (write + fdatasync) time on the leader during the measurement, from its /metrics. */
   readonly leaderSaveMs: number;
 }
@@ -90,29 +101,6 @@ const progress = {
     process.stderr.write(this.live ? `\r\x1b[2K${text}\n` : `${text}\n`);
   },
 };
-
-/** One HTTP request over `agent`; resolves with the status code once the body has been read. */
-function send(agent: Agent, base: URL, method: string, path: string, body?: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: base.hostname,
-        port: base.port,
-        method,
-        path,
-        headers: body === undefined ? undefined : { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.on('error', reject);
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.resume();
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 /** The leader's cumulative storage save time and count, from its Prometheus metrics. */
 async function saveTotals(base: string): Promise<{ sum: number; count: number }> {
@@ -134,8 +122,9 @@ async function measure(
   label: string,
   clients: number,
   op: (client: number, seq: number) => Promise<boolean>,
-): Promise<Pick<Result, 'opsPerSecond' | 'p50Ms' | 'p99Ms' | 'errors' | 'load'>> {
+): Promise<Pick<Result, 'opsPerSecond' | 'p50Ms' | 'p99Ms' | 'errors' | 'load' | 'clientCpu'>> {
   const start = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const measureFrom = start + warmupMs;
   const measureTo = measureFrom + durationMs;
   const latencies: number[] = [];
@@ -167,8 +156,10 @@ async function measure(
   } finally {
     clearInterval(ticker);
   }
+  const cpu = process.cpuUsage(cpuAtStart);
   const sorted = Float64Array.from(latencies).sort();
   return {
+    clientCpu: (cpu.user + cpu.system) / 1000 / (performance.now() - start),
     opsPerSecond: (latencies.length * 1000) / durationMs,
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
@@ -182,7 +173,7 @@ async function benchTransport(transport: Transport, parentDir: string): Promise<
   const dataDir = join(parentDir, transport);
   const tail: string[] = [];
   let demo: RunningDemo | undefined;
-  const agents: Agent[] = [];
+  const connections: KeepAliveConnection[] = [];
   try {
     demo = await startDemo({
       nodes: 3,
@@ -205,28 +196,26 @@ async function benchTransport(transport: Transport, parentDir: string): Promise<
     const results: Result[] = [];
     for (const clients of clientCounts) {
       for (const operation of operations) {
-        const agent = new Agent({ keepAlive: true, maxSockets: clients, maxFreeSockets: clients });
-        agents.push(agent);
         const leaderUrl = new URL(leader.http);
         const followerUrls = followers.map((f) => new URL(f.http));
+        const target = (client: number): URL => (operation === 'put-followers' ? followerUrls[client % followerUrls.length]! : leaderUrl);
+        const clientConnections = Array.from({ length: clients }, (_, client) => new KeepAliveConnection(target(client).hostname, Number(target(client).port)));
+        connections.push(...clientConnections);
         const key = (client: number, seq: number): string => `/v1/kv/bench-${client}-${seq % KEYS_PER_CLIENT}`;
         const op =
           operation === 'get-leader'
             ? async (client: number, seq: number) => {
-                const status = await send(agent, leaderUrl, 'GET', key(client, seq));
+                const status = await clientConnections[client]!.request('GET', key(client, seq));
                 return status === 200 || status === 404;
               }
-            : async (client: number, seq: number) => {
-                const target = operation === 'put-leader' ? leaderUrl : followerUrls[client % followerUrls.length]!;
-                return (await send(agent, target, 'PUT', key(client, seq), VALUE)) === 200;
-              };
+            : async (client: number, seq: number) => (await clientConnections[client]!.request('PUT', key(client, seq), VALUE)) === 200;
         const label = `[${transport}] ${DESCRIPTIONS[operation]}, ${clients} client${clients === 1 ? '' : 's'}`;
         const saveBefore = await saveTotals(leader.http);
         const measured = await measure(label, clients, op);
         const saveAfter = await saveTotals(leader.http);
         const leaderSaveMs = (1000 * (saveAfter.sum - saveBefore.sum)) / (saveAfter.count - saveBefore.count);
         const result: Result = { transport, operation, clients, ...measured, leaderSaveMs };
-        agent.destroy();
+        for (const connection of clientConnections) connection.close();
         progress.done(
           `${label}: ${fmt(result.opsPerSecond)} ops/s, p50 ${fmt(result.p50Ms, 2)} ms, p99 ${fmt(result.p99Ms, 2)} ms${result.errors ? `, ${result.errors} errors` : ''}`,
         );
@@ -240,14 +229,14 @@ async function benchTransport(transport: Transport, parentDir: string): Promise<
     process.stderr.write(`\n[${transport}] failed: ${(error as Error).message}\nlast node output:\n${tail.join('\n')}\n`);
     throw error;
   } finally {
-    for (const agent of agents) agent.destroy();
+    for (const connection of connections) connection.close();
     await demo?.stop();
     await nats?.stop();
   }
 }
 
 function table(results: readonly Result[], fsync: number): string {
-  const header = ['transport', 'operation', 'clients', 'ops/s', '÷ raw fsync/s', 'p50 ms', 'p99 ms', 'leader save ms', 'errors', 'load'];
+  const header = ['transport', 'operation', 'clients', 'ops/s', '÷ raw fsync/s', 'p50 ms', 'p99 ms', 'leader save ms', 'client cpu', 'errors', 'load'];
   const rows = results.map((r) => [
     r.transport,
     DESCRIPTIONS[r.operation],
@@ -257,6 +246,7 @@ function table(results: readonly Result[], fsync: number): string {
     fmt(r.p50Ms, 2),
     fmt(r.p99Ms, 2),
     Number.isFinite(r.leaderSaveMs) ? fmt(r.leaderSaveMs, 2) : '–',
+    fmt(r.clientCpu, 2),
     String(r.errors),
     fmt(r.load, 1),
   ]);
@@ -271,7 +261,7 @@ try {
   console.log(`raft-kv HTTP load: 3 raft-kv processes (${storage} storage) + this client on ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'}), node ${process.version}`);
   console.log(`closed loop, one request outstanding per client, keep-alive; ${fmt(warmupMs / 1000)} s warm-up + ${fmt(durationMs / 1000)} s measured; 100-byte values`);
   console.log(`data directory: ${parentDir}`);
-  console.log('leader save ms: mean write + fdatasync time of the leader\'s log during the measurement (its /metrics); load: 1-minute load average after it');
+  console.log('leader save ms: mean write + fdatasync time of the leader\'s log during the measurement (its /metrics); client cpu: cores this load generator used; load: 1-minute load average after it');
   const before: RawFsync = await measureRawFsync(parentDir, 2_000);
   progress.done(`raw write(128 B)+fdatasync before: ${fmt(before.syncsPerSecond)}/s (${fmt(before.meanLatencyMs, 3)} ms)`);
   const results: Result[] = [];
