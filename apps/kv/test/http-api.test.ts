@@ -48,6 +48,14 @@ describe('the KV HTTP API', () => {
     expect((await call(follower, 'GET', '/v1/kv/stale?consistency=weird')).status).toBe(400);
   });
 
+  it('takes the key from the path segment, percent-decoded, and options from the query string', async () => {
+    expect((await call(leader, 'PUT', '/v1/kv/a%3Fb%20c%2Fd', 'odd')).status).toBe(200);
+    expect(await call(follower, 'GET', '/v1/kv/a%3Fb%20c%2Fd?consistency=linearizable')).toMatchObject({ status: 200, text: 'odd' });
+    expect(await call(leader, 'GET', '/v1/kv/a%3Fb%20c%2Fd?other=1&consistency=stale')).toMatchObject({ status: 200, text: 'odd' });
+    expect(await call(leader, 'GET', '/v1/kv/a?b')).toMatchObject({ status: 404, json: { error: 'not_found' } });
+    expect((await call(leader, 'GET', '/v1/kv/a/b/c')).status).toBe(404);
+  });
+
   it('rejects bad input with 400, 405 and 413, and changes nothing', async () => {
     expect((await call(leader, 'POST', '/v1/kv/k/cas', '{not json')).status).toBe(400);
     expect((await call(leader, 'POST', '/v1/kv/k/cas', JSON.stringify({ expect: 1, value: 'x' }))).status).toBe(400);

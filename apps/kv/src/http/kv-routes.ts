@@ -26,11 +26,12 @@ export interface KvRouteOptions {
 const KEY_ROUTE = /^\/v1\/kv\/([^/]+)(\/cas)?$/;
 
 /**
- * Serves `/v1/kv/...` per the KV HTTP API contract. Returns `false` when the path is not a KV
- * route, so the caller can try others.
+ * Serves `/v1/kv/...` per the KV HTTP API contract, given the request target's `path` and `query`
+ * (without the `?`). The key is the path segment as sent, percent-decoded: `.` and `..` are keys
+ * like any other. Returns `false` when the path is not a KV route, so the caller can try others.
  */
-export async function handleKvRoute(req: IncomingMessage, res: ServerResponse, url: URL, options: KvRouteOptions): Promise<boolean> {
-  const match = KEY_ROUTE.exec(url.pathname);
+export async function handleKvRoute(req: IncomingMessage, res: ServerResponse, path: string, query: string, options: KvRouteOptions): Promise<boolean> {
+  const match = KEY_ROUTE.exec(path);
   if (!match) return false;
   try {
     const key = decodeKey(match[1]!);
@@ -42,7 +43,7 @@ export async function handleKvRoute(req: IncomingMessage, res: ServerResponse, u
       return true;
     }
     if (method === 'GET') {
-      await handleGet(res, key, readConsistency(url), options.service);
+      await handleGet(res, key, readConsistency(query), options.service);
       return true;
     }
     const body = await readUtf8Body(req, options.maxBodyBytes);
@@ -106,8 +107,8 @@ function decodeKey(segment: string): string {
   return key;
 }
 
-function readConsistency(url: URL): ReadConsistency {
-  const value = url.searchParams.get('consistency');
+function readConsistency(query: string): ReadConsistency {
+  const value = query === '' ? null : new URLSearchParams(query).get('consistency');
   if (value === null || value === 'linearizable') return 'linearizable';
   if (value === 'stale') return 'stale';
   throw new BadRequestError(`consistency must be "linearizable" (the default) or "stale", got "${value}"`);
