@@ -13,7 +13,8 @@
  * KV_BENCH_TRANSPORTS (default "zmq,nats"), KV_BENCH_CLIENTS (default "1,16,64"),
  * KV_BENCH_SECONDS (measured, default 5), KV_BENCH_WARMUP_SECONDS (default 1),
  * KV_BENCH_OPS (default "put-leader,put-followers,get-leader"), KV_BENCH_STORAGE (file, level, lmdb
- * or memory; default file: the targets are for file storage), KV_BENCH_VERBOSE=1 (node output).
+ * or memory; default file: the targets are for file storage), KV_BENCH_NODE_ARGS (extra raft-kv flags for
+ * every node, split on spaces, e.g. "--snapshot-entries 100000"), KV_BENCH_VERBOSE=1 (node output).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -64,6 +65,7 @@ const [storage] = oneOf('KV_BENCH_STORAGE', [process.env['KV_BENCH_STORAGE'] ?? 
 const durationMs = seconds('KV_BENCH_SECONDS', 5);
 const warmupMs = seconds('KV_BENCH_WARMUP_SECONDS', 1);
 const verbose = process.env['KV_BENCH_VERBOSE'] === '1';
+const extraNodeArgs = (process.env['KV_BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
 
 const builtSupervisor = new URL('../dist/demo/supervisor.js', import.meta.url);
 const { startDemo } = (await import(builtSupervisor.href).catch((error: unknown) => {
@@ -181,7 +183,7 @@ async function benchTransport(transport: Transport, parentDir: string): Promise<
       storage,
       dataDir,
       dashboardPort: 0,
-      nodeArgs: nats ? ['--nats', nats.url] : [],
+      nodeArgs: [...(nats ? ['--nats', nats.url] : []), ...extraNodeArgs],
       onNodeOutput: (id, line) => {
         if (verbose) process.stderr.write(`[node ${id}] ${line}\n`);
         tail.push(`[node ${id}] ${line}`);
