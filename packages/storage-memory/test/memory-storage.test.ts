@@ -1,19 +1,8 @@
-import { storageContractSuite } from '@raft/conformance/storage-suite';
-import type { Storage } from '@raft/core';
 import { describe, expect, it } from 'vitest';
 import { MemoryStorage } from '../src/index.js';
 
-// One retained state per directory, so that reopening a directory is a simulated restart.
-const byDir = new Map<string, MemoryStorage>();
-storageContractSuite('MemoryStorage', {
-  open(dir): Storage {
-    const previous = byDir.get(dir);
-    const storage = previous === undefined ? new MemoryStorage() : previous.reopen();
-    byDir.set(dir, storage);
-    return storage;
-  },
-});
-
+// The Storage contract suite runs against MemoryStorage in @raft/conformance's tests
+// (test/reference-adapters.test.ts); these are what only MemoryStorage offers.
 const entry = (index: number, term = 1) => ({ index, term, type: 0 as const, data: Uint8Array.of(index) });
 
 describe('MemoryStorage extras', () => {
