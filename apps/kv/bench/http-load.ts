@@ -10,24 +10,30 @@
  * from source, tsx's transform hooks would be measured too.
  *
  * Environment: RAFT_BENCH_DIR (parent of the data directory; default the OS temp directory),
- * KV_BENCH_TRANSPORTS (default "zmq,nats"), KV_BENCH_CLIENTS (default "1,16,64"),
+ * KV_BENCH_TRANSPORTS (default "zmq,nats"; an entry may also be the path of a built transport module,
+ * as raft-kv's --transport takes, relative to where pnpm was run), KV_BENCH_CLIENTS (default "1,16,64"),
  * KV_BENCH_SECONDS (measured, default 5), KV_BENCH_WARMUP_SECONDS (default 1),
  * KV_BENCH_OPS (default "put-leader,put-followers,get-leader"), KV_BENCH_STORAGE (file, level, lmdb
  * or memory; default file: the targets are for file storage), KV_BENCH_NODE_ARGS (extra raft-kv flags for
  * every node, split on spaces, e.g. "--snapshot-entries 100000"), KV_BENCH_VERBOSE=1 (node output).
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { NatsServer } from '@raft/transport-nats/testing';
 import { measureRawFsync, type RawFsync } from '@raft/conformance/storage-suite';
 import type { RunningDemo, startDemo as StartDemo } from '../src/demo/supervisor.js';
 import { KeepAliveConnection } from './keep-alive-client.js';
 
 const TRANSPORTS = ['zmq', 'nats'] as const;
+/** A transport under test: its label in the results and the raft-kv `--transport` value. */
+interface Transport {
+  readonly name: string;
+  readonly option: string;
+}
 const OPERATIONS = ['put-leader', 'put-followers', 'get-leader'] as const;
 const STORAGES = ['file', 'level', 'lmdb', 'memory'] as const;
-type Transport = (typeof TRANSPORTS)[number];
 type Operation = (typeof OPERATIONS)[number];
 type Storage = (typeof STORAGES)[number];
 
@@ -54,7 +60,21 @@ function oneOf<T extends string>(name: string, values: readonly string[], allowe
   return values as T[];
 }
 
-const transports = oneOf('KV_BENCH_TRANSPORTS', list('KV_BENCH_TRANSPORTS', TRANSPORTS.join(',')), TRANSPORTS);
+/**
+ * A transport to bench: `zmq`, `nats`, or a transport module (a file that exists), which the nodes
+ * load as raft-kv's `--transport <module>` does; anything else stops the bench.
+ */
+function transportChoice(value: string): Transport {
+  if ((TRANSPORTS as readonly string[]).includes(value)) return { name: value, option: value };
+  const path = resolve(process.env['INIT_CWD'] ?? process.cwd(), value);
+  if (!existsSync(path)) {
+    console.error(`KV_BENCH_TRANSPORTS: ${value} is neither ${TRANSPORTS.join(' nor ')} nor an existing transport module (${path})`);
+    process.exit(2);
+  }
+  return { name: basename(path).replace(/\.[cm]?js$/, ''), option: path };
+}
+
+const transports = list('KV_BENCH_TRANSPORTS', TRANSPORTS.join(',')).map(transportChoice);
 const clientCounts = list('KV_BENCH_CLIENTS', '1,16,64').map(Number);
 if (clientCounts.length === 0 || !clientCounts.every((n) => Number.isInteger(n) && n > 0)) {
   console.error('KV_BENCH_CLIENTS: a comma-separated list of positive integers, e.g. 1,16,64');
@@ -76,7 +96,7 @@ const VALUE = 'v'.repeat(100);
 const KEYS_PER_CLIENT = 256;
 
 interface Result {
-  readonly transport: Transport;
+  readonly transport: string;
   readonly operation: Operation;
   readonly clients: number;
   readonly opsPerSecond: number;
@@ -170,8 +190,8 @@ async function measure(
   };
 }
 
-async function benchTransport(transport: Transport, parentDir: string): Promise<Result[]> {
-  const nats = transport === 'nats' ? await NatsServer.start() : undefined;
+async function benchTransport({ name: transport, option }: Transport, parentDir: string): Promise<Result[]> {
+  const nats = option === 'nats' ? await NatsServer.start() : undefined;
   const dataDir = join(parentDir, transport);
   const tail: string[] = [];
   let demo: RunningDemo | undefined;
@@ -179,7 +199,7 @@ async function benchTransport(transport: Transport, parentDir: string): Promise<
   try {
     demo = await startDemo({
       nodes: 3,
-      transport,
+      transport: option,
       storage,
       dataDir,
       dashboardPort: 0,

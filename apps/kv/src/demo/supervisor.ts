@@ -7,7 +7,8 @@ import { LocalKvCluster } from '../local-cluster/local-cluster.js';
 /** Options of {@link startDemo}. */
 export interface DemoOptions {
   readonly nodes: number;
-  readonly transport: 'zmq' | 'nats';
+  /** `zmq`, `nats`, or the path of a built transport module, as the local cluster takes it. */
+  readonly transport: string;
   readonly storage: 'file' | 'level' | 'lmdb' | 'memory';
   /** Where each node keeps its data (`<dataDir>/node-<id>`) and the generated cluster file. */
   readonly dataDir: string;
