@@ -14,6 +14,17 @@ export const IN_USE: InUseMarker = {
 };
 
 /**
+ * How {@link checkDataFile} looks at the directory: the disk, or in a test a directory that another
+ * process changes between two looks.
+ */
+export interface DataFileProbes {
+  isMarkedInUse(dir: string, marker: InUseMarker): Promise<boolean>;
+  fileSize(path: string): Promise<number | undefined>;
+}
+
+const DISK: DataFileProbes = { isMarkedInUse, fileSize };
+
+/**
  * Checks `data.mdb` before LMDB sees it. LMDB silently starts a new, empty database when the file
  * is missing or empty — a node that had voted would forget its vote — and crashes the process when
  * the file is shorter than its two meta pages. A missing or empty file is fine only in a directory
@@ -22,13 +33,13 @@ export const IN_USE: InUseMarker = {
  * @throws StorageCorruptionError if `data.mdb` is cut short, or missing or empty in a directory
  *   that was in use.
  */
-export async function checkDataFile(dir: string): Promise<void> {
+export async function checkDataFile(dir: string, probes: DataFileProbes = DISK): Promise<void> {
   const file = join(dir, 'data.mdb');
   // The marker first: another process may be creating the directory right now, and its marker
   // appears only after its meta pages are durable. Sizing the file first could see it still
   // empty, then the marker just written, and call a directory being born a damaged one.
-  const inUse = await isMarkedInUse(dir, IN_USE);
-  const size = (await fileSize(file)) ?? 0;
+  const inUse = await probes.isMarkedInUse(dir, IN_USE);
+  const size = (await probes.fileSize(file)) ?? 0;
   if (size >= 2 * PAGE_BYTES) return;
   if (inUse) {
     throw new StorageCorruptionError(dir, file, `${size === 0 ? 'missing or empty' : `only ${size} bytes, shorter than LMDB's two meta pages`}, but this directory was in use`);
