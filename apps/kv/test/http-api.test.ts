@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessKvCluster, type InProcessMember } from './support/in-process-cluster.js';
 
@@ -19,6 +20,20 @@ async function call(member: InProcessMember, method: string, path: string, body?
   const text = await response.text();
   const json = response.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as Record<string, unknown>) : undefined;
   return { status: response.status, text, json };
+}
+
+/** Like `call`, but sends the path exactly as given (fetch would resolve `.` and `..` segments). */
+function rawCall(member: InProcessMember, method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(member.http.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, method, path }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 describe('the KV HTTP API', () => {
@@ -54,6 +69,13 @@ describe('the KV HTTP API', () => {
     expect(await call(leader, 'GET', '/v1/kv/a%3Fb%20c%2Fd?other=1&consistency=stale')).toMatchObject({ status: 200, text: 'odd' });
     expect(await call(leader, 'GET', '/v1/kv/a?b')).toMatchObject({ status: 404, json: { error: 'not_found' } });
     expect((await call(leader, 'GET', '/v1/kv/a/b/c')).status).toBe(404);
+  });
+
+  it('takes . and .. as ordinary keys, also when a follower forwards the write', async () => {
+    expect((await rawCall(follower, 'PUT', '/v1/kv/..', 'up')).status).toBe(200);
+    expect((await rawCall(leader, 'PUT', '/v1/kv/.', 'here')).status).toBe(200);
+    expect(await rawCall(leader, 'GET', '/v1/kv/..')).toMatchObject({ status: 200, text: 'up' });
+    expect(await rawCall(follower, 'GET', '/v1/kv/%2E')).toMatchObject({ status: 200, text: 'here' });
   });
 
   it('rejects bad input with 400, 405 and 413, and changes nothing', async () => {

@@ -24,12 +24,14 @@ export async function forwardToLeader(
   selfId: number,
   timeoutMs: number,
 ): Promise<void> {
-  const target = new URL(req.url ?? '/', leaderBaseUrl);
+  // The request target is relayed as received: resolving it against a URL would turn a key like
+  // `.` or `..` into a dot segment, and the leader takes keys verbatim (see handleKvRoute).
+  const leader = new URL(leaderBaseUrl);
   const method = req.method ?? 'GET';
   const payload = method === 'GET' || method === 'HEAD' ? undefined : Buffer.from(body);
   let reply: { status: number; contentType: string | undefined; text: Buffer };
   try {
-    reply = await send(target, method, payload, {
+    reply = await send(leader, req.url ?? '/', method, payload, {
       'content-type': req.headers['content-type'] ?? 'text/plain',
       [FORWARDED_HEADER]: String(selfId),
     }, timeoutMs);
@@ -46,7 +48,8 @@ export async function forwardToLeader(
 type ForwardError = Error & { neverSent?: boolean };
 
 function send(
-  target: URL,
+  leader: URL,
+  path: string,
   method: string,
   payload: Buffer | undefined,
   headers: Record<string, string>,
@@ -63,9 +66,9 @@ function send(
     const outgoing = request(
       {
         agent,
-        host: target.hostname,
-        port: target.port,
-        path: `${target.pathname}${target.search}`,
+        host: leader.hostname,
+        port: leader.port,
+        path,
         method,
         headers: payload === undefined ? headers : { ...headers, 'content-length': payload.length },
       },
