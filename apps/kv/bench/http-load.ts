@@ -19,88 +19,25 @@
  * times to run everything, transports taking turns, a fresh cluster each time; the table then gives
  * medians with the range), KV_BENCH_VERBOSE=1 (node output).
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { NatsServer } from '@raft/transport-nats/testing';
 import { measureRawFsync, type RawFsync } from '@raft/conformance/storage-suite';
 import type { RunningDemo, startDemo as StartDemo } from '../src/demo/supervisor.js';
 import { KeepAliveConnection } from './keep-alive-client.js';
+import { fmt, resultsTable, targetLines, type Result } from './results.js';
+import { DESCRIPTIONS, SettingsError, readSettings, type BenchSettings, type Transport } from './settings.js';
 
-const TRANSPORTS = ['zmq', 'nats'] as const;
-/** A transport under test: its label in the results and the raft-kv `--transport` value. */
-interface Transport {
-  readonly name: string;
-  readonly option: string;
-}
-const OPERATIONS = ['put-leader', 'put-followers', 'get-leader'] as const;
-const STORAGES = ['file', 'level', 'lmdb', 'memory'] as const;
-type Operation = (typeof OPERATIONS)[number];
-type Storage = (typeof STORAGES)[number];
-
-const DESCRIPTIONS: Record<Operation, string> = {
-  'put-leader': 'PUT → leader',
-  'put-followers': 'PUT → followers (forwarded)',
-  'get-leader': 'GET → leader (linearizable)',
-};
-
-const list = (name: string, fallback: string): string[] =>
-  (process.env[name] ?? fallback)
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-/** A positive number of seconds from `name`, in ms; anything else stops the bench. */
-function seconds(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!(value > 0) || !Number.isFinite(value)) {
-    console.error(`${name}: a positive number of seconds, e.g. ${fallback}; got ${JSON.stringify(process.env[name])}`);
-    process.exit(2);
-  }
-  return value * 1000;
-}
-
-/** `values` when each is one of `allowed`; otherwise the bench stops before starting anything. */
-function oneOf<T extends string>(name: string, values: readonly string[], allowed: readonly T[]): T[] {
-  const wrong = values.filter((v) => !(allowed as readonly string[]).includes(v));
-  if (wrong.length > 0 || values.length === 0) {
-    console.error(`${name}: ${wrong.length > 0 ? `unknown ${wrong.join(', ')}` : 'empty'}; use ${allowed.join(', ')}`);
-    process.exit(2);
-  }
-  return values as T[];
-}
-
-/**
- * A transport to bench: `zmq`, `nats`, or a transport module (a file that exists), which the nodes
- * load as raft-kv's `--transport <module>` does; anything else stops the bench.
- */
-function transportChoice(value: string): Transport {
-  if ((TRANSPORTS as readonly string[]).includes(value)) return { name: value, option: value };
-  const path = resolve(process.env['INIT_CWD'] ?? process.cwd(), value);
-  if (!existsSync(path)) {
-    console.error(`KV_BENCH_TRANSPORTS: ${value} is neither ${TRANSPORTS.join(' nor ')} nor an existing transport module (${path})`);
-    process.exit(2);
-  }
-  return { name: basename(path).replace(/\.[cm]?js$/, ''), option: path };
-}
-
-const transports = list('KV_BENCH_TRANSPORTS', TRANSPORTS.join(',')).map(transportChoice);
-const clientCounts = list('KV_BENCH_CLIENTS', '1,16,64').map(Number);
-if (clientCounts.length === 0 || !clientCounts.every((n) => Number.isInteger(n) && n > 0)) {
-  console.error('KV_BENCH_CLIENTS: a comma-separated list of positive integers, e.g. 1,16,64');
+let settings: BenchSettings;
+try {
+  settings = readSettings(process.env, process.env['INIT_CWD'] ?? process.cwd());
+} catch (error) {
+  if (!(error instanceof SettingsError)) throw error;
+  console.error(error.message);
   process.exit(2);
 }
-const operations = oneOf('KV_BENCH_OPS', list('KV_BENCH_OPS', OPERATIONS.join(',')), OPERATIONS);
-const [storage] = oneOf('KV_BENCH_STORAGE', [process.env['KV_BENCH_STORAGE'] ?? 'file'], STORAGES) as [Storage];
-const durationMs = seconds('KV_BENCH_SECONDS', 5);
-const rounds = Number(process.env['KV_BENCH_ROUNDS'] ?? 1);
-if (!Number.isInteger(rounds) || rounds < 1) {
-  console.error(`KV_BENCH_ROUNDS: a positive integer (how many times to run everything, transports interleaved), got ${JSON.stringify(process.env['KV_BENCH_ROUNDS'])}`);
-  process.exit(2);
-}
-const warmupMs = seconds('KV_BENCH_WARMUP_SECONDS', 1);
-const verbose = process.env['KV_BENCH_VERBOSE'] === '1';
-const extraNodeArgs = (process.env['KV_BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
+const { transports, clientCounts, operations, storage, durationMs, warmupMs, rounds, nodeArgs: extraNodeArgs, verbose } = settings;
 
 const builtSupervisor = new URL('../dist/demo/supervisor.js', import.meta.url);
 const { startDemo } = (await import(builtSupervisor.href).catch((error: unknown) => {
@@ -109,24 +46,6 @@ const { startDemo } = (await import(builtSupervisor.href).catch((error: unknown)
 })) as { startDemo: typeof StartDemo };
 const VALUE = 'v'.repeat(100);
 const KEYS_PER_CLIENT = 256;
-
-interface Result {
-  readonly transport: string;
-  readonly operation: Operation;
-  readonly clients: number;
-  readonly opsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly errors: number;
-  /** 1-minute load average at the end of the measurement: other work on the machine shows here. */
-  readonly load: number;
-  /** CPU this load generator used while measuring, in cores: CPU the cluster could not have. */
-  readonly clientCpu: number;
-  /** Mean `storage.save()` (write + fdatasync) time on the leader during the measurement, from its /metrics. */
-  readonly leaderSaveMs: number;
-}
-
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** One live status line on a terminal; a plain line per finished step otherwise. */
 const progress = {
@@ -274,62 +193,6 @@ async function benchTransport({ name: transport, option }: Transport, parentDir:
   }
 }
 
-/** The results of one transport × operation × client count over every round. */
-interface Cell {
-  readonly transport: string;
-  readonly operation: Operation;
-  readonly clients: number;
-  readonly runs: readonly Result[];
-}
-
-function cells(results: readonly Result[]): Cell[] {
-  const byKey = new Map<string, Cell & { runs: Result[] }>();
-  for (const r of results) {
-    const key = `${r.transport}|${r.operation}|${r.clients}`;
-    const cell = byKey.get(key);
-    if (cell === undefined) byKey.set(key, { transport: r.transport, operation: r.operation, clients: r.clients, runs: [r] });
-    else cell.runs.push(r);
-  }
-  return [...byKey.values()];
-}
-
-function median(values: readonly number[]): number {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** The median of `pick` over a cell's runs, with the range after it when there was more than one. */
-function spread(cell: Cell, pick: (r: Result) => number, digits: number): string {
-  const values = cell.runs.map(pick);
-  const text = fmt(median(values), digits);
-  return values.length === 1 ? text : `${text} (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})`;
-}
-
-function table(results: readonly Result[], fsync: number): string {
-  const header = ['transport', 'operation', 'clients', 'ops/s', '÷ raw fsync/s', 'p50 ms', 'p99 ms', 'leader save ms', 'client cpu', 'errors', 'load'];
-  const rows = cells(results).map((c) => {
-    const saveMs = median(c.runs.map((r) => r.leaderSaveMs));
-    return [
-      c.transport,
-      DESCRIPTIONS[c.operation],
-      String(c.clients),
-      spread(c, (r) => r.opsPerSecond, 0),
-      `${fmt(median(c.runs.map((r) => r.opsPerSecond)) / fsync, 2)}×`,
-      spread(c, (r) => r.p50Ms, 2),
-      fmt(median(c.runs.map((r) => r.p99Ms)), 2),
-      Number.isFinite(saveMs) ? fmt(saveMs, 2) : '–',
-      fmt(median(c.runs.map((r) => r.clientCpu)), 2),
-      String(c.runs.reduce((n, r) => n + r.errors, 0)),
-      fmt(median(c.runs.map((r) => r.load)), 1),
-    ];
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
 const parentDir = await mkdtemp(join(process.env['RAFT_BENCH_DIR'] ?? tmpdir(), 'raft-kv-bench-'));
 try {
   const cpu = cpus();
@@ -351,16 +214,8 @@ try {
     `raw write(128 B)+fdatasync on the data directory's disk: ${fmt(fsync)}/s, ${fmt((before.meanLatencyMs + after.meanLatencyMs) / 2, 3)} ms ` +
       `(before ${fmt(before.syncsPerSecond)}/s, after ${fmt(after.syncsPerSecond)}/s)`,
   );
-  console.log(table(results, fsync));
-  if (rounds > 1) console.log(`${rounds} rounds, transports taking turns: medians, with the range in parentheses (p99, save, cpu and load: medians)`);
-  const writes64 = cells(results).filter((c) => c.clients === 64 && c.operation !== 'get-leader');
-  const single = cells(results).filter((c) => c.clients === 1 && c.operation === 'put-leader');
-  if (storage !== 'file') console.log('the targets below are set for file storage');
-  if (writes64.length) {
-    const best = writes64.reduce((a, b) => (median(a.runs.map((r) => r.opsPerSecond)) >= median(b.runs.map((r) => r.opsPerSecond)) ? a : b));
-    console.log(`target ≥ 10,000 writes/s at 64 clients: best ${spread(best, (r) => r.opsPerSecond, 0)}/s (${best.transport}, ${DESCRIPTIONS[best.operation]})`);
-  }
-  if (single.length) console.log(`target write p50 < 1 ms at 1 client: ${single.map((c) => `${c.transport} ${spread(c, (r) => r.p50Ms, 2)} ms`).join(', ')}`);
+  console.log(resultsTable(results, fsync));
+  for (const line of targetLines(results, storage, rounds)) console.log(line);
 } finally {
   await rm(parentDir, { recursive: true, force: true });
 }
