@@ -130,7 +130,8 @@ async function benchTransport({ name: transport, option }: Transport, parentDir:
   const tag = rounds === 1 ? transport : `${transport}, round ${round}/${rounds}`;
   const tail: string[] = [];
   let demo: RunningDemo | undefined;
-  const connections: KeepAliveConnection[] = [];
+  /** The connections of the step being measured, closed when it ends or fails. */
+  let connections: KeepAliveConnection[] = [];
   try {
     demo = await startDemo({
       nodes: 3,
@@ -156,23 +157,23 @@ async function benchTransport({ name: transport, option }: Transport, parentDir:
         const leaderUrl = new URL(leader.http);
         const followerUrls = followers.map((f) => new URL(f.http));
         const target = (client: number): URL => (operation === 'put-followers' ? followerUrls[client % followerUrls.length]! : leaderUrl);
-        const clientConnections = Array.from({ length: clients }, (_, client) => new KeepAliveConnection(target(client).hostname, Number(target(client).port)));
-        connections.push(...clientConnections);
+        const perClient = Array.from({ length: clients }, (_, client) => new KeepAliveConnection(target(client).hostname, Number(target(client).port)));
+        connections = perClient;
         const key = (client: number, seq: number): string => `/v1/kv/bench-${client}-${seq % KEYS_PER_CLIENT}`;
         const op =
           operation === 'get-leader'
             ? async (client: number, seq: number) => {
-                const status = await clientConnections[client]!.request('GET', key(client, seq));
+                const status = await perClient[client]!.request('GET', key(client, seq));
                 return status === 200 || status === 404;
               }
-            : async (client: number, seq: number) => (await clientConnections[client]!.request('PUT', key(client, seq), VALUE)) === 200;
+            : async (client: number, seq: number) => (await perClient[client]!.request('PUT', key(client, seq), VALUE)) === 200;
         const label = `[${tag}] ${DESCRIPTIONS[operation]}, ${clients} client${clients === 1 ? '' : 's'}`;
         const saveBefore = await saveTotals(leader.http);
         const measured = await measure(label, clients, op);
         const saveAfter = await saveTotals(leader.http);
         const leaderSaveMs = (1000 * (saveAfter.sum - saveBefore.sum)) / (saveAfter.count - saveBefore.count);
         const result: Result = { transport, operation, clients, ...measured, leaderSaveMs };
-        for (const connection of clientConnections) connection.close();
+        for (const open of perClient) open.close();
         progress.done(
           `${label}: ${fmt(result.opsPerSecond)} ops/s, p50 ${fmt(result.p50Ms, 2)} ms, p99 ${fmt(result.p99Ms, 2)} ms${result.errors ? `, ${result.errors} errors` : ''}`,
         );
@@ -186,7 +187,7 @@ async function benchTransport({ name: transport, option }: Transport, parentDir:
     process.stderr.write(`\n[${tag}] failed: ${(error as Error).message}\nlast node output:\n${tail.join('\n')}\n`);
     throw error;
   } finally {
-    for (const connection of connections) connection.close();
+    for (const open of connections) open.close();
     await demo?.stop();
     await nats?.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -18,8 +18,8 @@ interface Pending {
  * One keep-alive HTTP/1.1 connection carrying one request at a time, for the load generator.
  *
  * Node's `http.request` costs the client tens of microseconds of CPU per request (agent, streams,
- * events), and on a 2-core machine shared with the cluster it measured under test that CPU is taken
- * from the cluster: the bench's client used half a core at 64 clients. Load generators such as wrk
+ * events), and on a 2-core machine shared with the cluster that CPU comes out of the cluster's: the
+ * bench's client used half a core at 64 clients. Load generators such as wrk
  * write prebuilt requests to a socket and parse just enough of the response; this does the same.
  * It reads the status line, `Content-Length` or `chunked` framing and `Connection: close`, and
  * skips the body. A connection that fails or is closed is opened again by the next request.
