@@ -35,6 +35,9 @@ describe('membership changes', () => {
     await removed.node.removeNode(removed.id);
     const remaining = cluster.ids.concat(4).filter((id) => id !== removed.id);
     leader = await cluster.leader(remaining);
+    // The successor may win its election before it has applied the removal that made it run.
+    const successor = leader;
+    await cluster.until('the new leader to apply the removal', () => successor.node.currentStatus.conf.voters.length === remaining.length);
     expect(leader.node.currentStatus.conf.voters).toEqual(remaining);
     for (let i = 15; i < 20; i++) await write(i);
     await cluster.until('every remaining member to apply every write', () =>

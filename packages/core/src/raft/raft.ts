@@ -73,8 +73,6 @@ export class Raft {
   #randomizedElectionTimeout = 0;
   /** Leader: followers with new entries to be sent at the next flush. */
   readonly #appendDue = new Set<NodeId>();
-  /** Leader: the commit index moved and followers should hear it at the next flush. */
-  #commitDue = false;
   /** Leader: index of the latest membership change it may have appended; one at a time. */
   #pendingConfIndex = 0;
   /** Leader: it appended a configuration without itself as a voter, so it takes no more proposals. */
@@ -193,7 +191,7 @@ export class Raft {
     if (this.leadTransferee !== NONE && !members.includes(this.leadTransferee)) this.leadTransferee = NONE;
     // The change that would have removed this leader was skipped as invalid: it stays.
     if (this.#pendingConfIndex <= this.log.applied) this.#leaving = false;
-    if (this.#maybeCommit()) this.#commitDue = true;
+    this.#maybeCommit();
     if (isJoint(conf) && conf.autoLeave) {
       this.#pendingConfIndex = this.#appendOwn(EntryType.ConfChange, encodeConfChange(LEAVE_JOINT)).index;
       this.#leaving = !conf.voters.includes(this.id);
@@ -226,6 +224,9 @@ export class Raft {
 
   /** Tells `to` to campaign now; a leader that is no longer a voter then steps down. */
   #sendTimeoutNow(to: NodeId): void {
+    // The successor starts out applying everything this leader committed, a removal of this
+    // leader included, instead of learning it only from its own first commit.
+    this.#sendCommitIndexTo(to);
     this.#send({ type: MessageType.TimeoutNow, to });
     this.#leaseSurrendered = true;
     if (!this.promotable) this.becomeFollower(this.term, NONE);
@@ -312,24 +313,23 @@ export class Raft {
 
   // ── Output bookkeeping for RawNode ─────────────────────────────────────────────────────────
 
-  /** Leader: sends the AppendEntries that proposals and commit changes made due since the last flush. */
+  /**
+   * Leader: sends the AppendEntries that proposals and acknowledgements made due since the last
+   * flush. A commit index that moved goes out with them, or at the next tick (see #tickLeader).
+   */
   flushAppends(): void {
     if (this.role !== Role.Leader) return;
     for (const id of this.progress.keys()) {
-      if (id === this.id) continue;
-      if (this.#commitDue) this.#sendAppend(id, true);
-      else if (!this.#appendDue.has(id)) continue;
-      while (this.#sendAppend(id, false));
+      if (id !== this.id && this.#appendDue.has(id)) while (this.#sendAppend(id, false));
     }
     this.#appendDue.clear();
-    this.#commitDue = false;
   }
 
   /** The runtime made entries up to `index` durable (and this leader can count itself). */
   stableTo(index: number, term: number): void {
     this.log.stableTo(index, term);
     if (this.role !== Role.Leader) return;
-    if (this.progress.get(this.id)?.maybeUpdate(this.log.stable) && this.#maybeCommit()) this.#commitDue = true;
+    if (this.progress.get(this.id)?.maybeUpdate(this.log.stable)) this.#maybeCommit();
   }
 
   // ── Elections ─────────────────────────────────────────────────────────────────────────────
@@ -362,6 +362,24 @@ export class Raft {
       this.#heartbeatElapsed = 0;
       this.#broadcastHeartbeat(this.#readOnly.lastContext() ?? EMPTY);
     }
+    this.#sendCommitIndex();
+  }
+
+  /**
+   * Tells each follower the commit index that no AppendEntries or heartbeat has carried to it yet.
+   * Followers learn a new commit index lazily, with the next message that goes to them anyway or at
+   * the next tick, rather than from AppendEntries broadcast the moment it moves: under a steady
+   * stream of writes the next write's AppendEntries carries it for free, and under a trickle the
+   * broadcast would cost one message and one answer per follower per write, in the middle of the
+   * next client's request. The price is that a follower applies up to one tick later.
+   */
+  #sendCommitIndex(): void {
+    for (const id of this.progress.keys()) if (id !== this.id) this.#sendCommitIndexTo(id);
+  }
+
+  #sendCommitIndexTo(id: NodeId): void {
+    const pr = this.progress.get(id);
+    if (pr !== undefined && pr.commitSent < Math.min(pr.match, this.log.committed)) this.#sendAppend(id, true);
   }
 
   /** Check-quorum: whether a quorum was heard from since the last check; starts a new round. */
@@ -474,7 +492,6 @@ export class Raft {
     this.#votes.clear();
     this.progress.clear();
     this.#appendDue.clear();
-    this.#commitDue = false;
     this.#leaving = false;
     this.#readOnly.clear();
     this.#leaseSurrendered = false;
@@ -549,8 +566,11 @@ export class Raft {
     if (prevTerm === undefined) return this.#sendSnapshot(to, pr);
     const entries = this.log.slice(pr.next, this.log.lastIndex + 1, this.settings.maxMessageBytes);
     if (entries.length === 0 && !sendIfEmpty) return false;
-    this.#send({ type: MessageType.App, to, index: prevIndex, logTerm: prevTerm, entries, commit: this.log.committed });
+    const commit = this.log.committed;
+    this.#send({ type: MessageType.App, to, index: prevIndex, logTerm: prevTerm, entries, commit });
     pr.sentEntries(prevIndex + entries.length, entries.length);
+    // The follower commits no further than the entries it was sent.
+    pr.sentCommit(Math.min(commit, prevIndex + entries.length));
     return true;
   }
 
@@ -572,6 +592,7 @@ export class Raft {
       // tick, echoed in the answer (see #holdsLease).
       const commit = Math.min(pr.match, this.log.committed);
       this.#send({ type: MessageType.Heartbeat, to: id, index: this.#now, commit, context });
+      pr.sentCommit(commit);
     }
   }
 
@@ -615,8 +636,8 @@ export class Raft {
     if (pr.state === 'probe') pr.becomeReplicate();
     else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) pr.becomeProbe();
     else if (pr.state === 'replicate') pr.inflights.freeTo(m.index);
-    if (this.#maybeCommit()) this.#commitDue = true;
-    else if (wasPaused) this.#appendDue.add(m.from);
+    this.#maybeCommit();
+    if (wasPaused) this.#appendDue.add(m.from);
     if (pr.match < this.log.lastIndex) this.#appendDue.add(m.from);
     if (m.from === this.leadTransferee && pr.match === this.log.lastIndex) this.#sendTimeoutNow(m.from);
   }
@@ -769,8 +790,13 @@ export class Raft {
   }
 
   #deliverRead(read: ConfirmedRead): void {
-    if (read.from === this.id) this.readStates.push({ index: read.index, context: read.context });
-    else this.#send({ type: MessageType.ReadIndexResp, to: read.from, index: read.index, context: read.context });
+    if (read.from === this.id) {
+      this.readStates.push({ index: read.index, context: read.context });
+      return;
+    }
+    // The follower serves the read once it has applied up to `index`: tell it the commit index now.
+    this.#sendCommitIndexTo(read.from);
+    this.#send({ type: MessageType.ReadIndexResp, to: read.from, index: read.index, context: read.context });
   }
 
   // ── Status ────────────────────────────────────────────────────────────────────────────────

@@ -21,6 +21,8 @@ export class Progress {
   pendingSnapshot = 0;
   /** Heard from since the last check-quorum round. */
   recentActive = false;
+  /** Highest commit index sent to the follower (and applicable to the entries sent with it). */
+  commitSent = 0;
   /** Leader tick at which the newest heartbeat the follower acknowledged was sent (lease reads). */
   heartbeatAcked = Number.NEGATIVE_INFINITY;
   readonly inflights: Inflights;
@@ -68,6 +70,11 @@ export class Progress {
     } else if (this.state === 'probe') {
       this.probeSent = true;
     }
+  }
+
+  /** Records that a message told the follower it may commit up to `commit`. */
+  sentCommit(commit: number): void {
+    if (commit > this.commitSent) this.commitSent = commit;
   }
 
   /**

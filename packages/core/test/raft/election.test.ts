@@ -34,6 +34,8 @@ describe('leader election (§5.2)', () => {
     c.elect(1);
     const s = c.status(1);
     expect(s).toMatchObject({ role: Role.Leader, term: 1, leader: 1, lastIndex: 1, commit: 1 });
+    // Followers learn the commit index at the leader's next tick at the latest.
+    c.tick(1, [1]);
     expect(c.applied.get(2)).toEqual([{ term: 1, index: 1, type: EntryType.Normal, data: new Uint8Array(0) }]);
     expect(c.status(2).leader).toBe(1);
     expect(c.status(3).leader).toBe(1);

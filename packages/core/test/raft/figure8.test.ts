@@ -19,7 +19,10 @@ function logs(c: Cluster, ids = S): Record<number, number[]> {
 function toStateC(): Cluster {
   const c = new Cluster({ ids: S, config: { preVote: false, checkQuorum: false } });
   c.elect(2);
+  // A leader tells followers its commit index lazily: at the latest, at its next tick.
+  c.tick(1, [2]);
   expect(logs(c)).toEqual({ 1: [1], 2: [1], 3: [1], 4: [1], 5: [1] });
+  for (const id of S) expect(c.status(id).commit).toBe(1);
 
   // (a) S1 leads term 2 and replicates index 2 to S2 only.
   c.drop((m) => isApp(m) && m.from === 1 && m.to !== 2);

@@ -37,6 +37,9 @@ describe('persistent state (Figure 2: persist before responding)', () => {
   it('a Ready carries no hard state when term, vote and commit are unchanged', () => {
     const c = new Cluster();
     c.elect(1);
+    // Node 2 learns commit index 1 at the leader's next tick.
+    c.tick(1, [1]);
+    expect(c.status(2).commit).toBe(1);
     c.stepInto(msg({ type: MessageType.Heartbeat, from: 1, to: 2, term: 1, commit: 1 }));
     const ready = c.handleReady(2)!;
     expect(ready.hardState).toBeUndefined();
@@ -58,6 +61,8 @@ describe('persistent state (Figure 2: persist before responding)', () => {
     c.elect(1);
     for (let i = 0; i < 5; i++) c.propose(1, `a${i}`);
     c.stabilize();
+    // Node 2 learns the commit index at the leader's next tick.
+    c.tick(1, [1]);
     expect(c.compact(2).index).toBe(6);
     c.propose(1, 'b0');
     c.propose(1, 'b1');

@@ -4,6 +4,8 @@ import { RaftLog } from '../../src/raft/raft-log.js';
 import { Cluster, entriesWithTerms } from '../support/cluster.js';
 import { msg } from '../support/messages.js';
 
+const ctx = (s: string) => new TextEncoder().encode(s);
+
 /** An AppendEntries from leader 1 of `term` to node 2. */
 function append(term: number, prevIndex: number, prevTerm: number, entryTerms: number[], commit = 0) {
   return msg({
@@ -22,6 +24,8 @@ describe('log replication (§5.3)', () => {
   it('commits a proposal once a majority has persisted it, and every node applies the same entries', () => {
     const c = new Cluster();
     c.elect(1);
+    c.tick(1, [1]);
+    expect(c.applied.get(3)!.map((e) => e.index)).toEqual([1]);
     c.isolate(3);
     const { index } = c.propose(1, 'x');
     c.stabilize();
@@ -124,5 +128,69 @@ describe('log replication (§5.3)', () => {
     c.heal();
     c.tick(2);
     expect(c.status(3)).toMatchObject({ role: Role.Follower, lastIndex: 21, commit: 21 });
+  });
+});
+
+describe('how followers learn the commit index', () => {
+  // Heartbeats carry the commit index too: make them rare so that only AppendEntries are seen.
+  const rareHeartbeats = { heartbeatTicks: 5 };
+  const appendsFrom1 = (c: Cluster, since: number) =>
+    c.sent.slice(since).filter((m) => m.type === MessageType.App && m.from === 1).map((m) => [m.to, m.entries.length, m.commit]);
+
+  it('a commit does not make the leader send AppendEntries of its own: its next tick tells the followers', () => {
+    const c = new Cluster({ config: rareHeartbeats });
+    c.elect(1);
+    c.tick(1, [1]);
+    const since = c.sent.length;
+    const { index } = c.propose(1, 'x');
+    c.stabilize();
+    expect(c.status(1).commit).toBe(index);
+    expect(appendsFrom1(c, since)).toEqual([
+      [2, 1, index - 1],
+      [3, 1, index - 1],
+    ]);
+    expect(c.status(2).commit).toBe(index - 1);
+
+    const beforeTick = c.sent.length;
+    c.tick(1, [1]);
+    expect(appendsFrom1(c, beforeTick)).toEqual([
+      [2, 0, index],
+      [3, 0, index],
+    ]);
+    for (const id of [2, 3]) expect(c.applied.get(id)!.map((e) => e.index)).toEqual([1, index]);
+    // Told once: the tick after sends nothing.
+    const afterTick = c.sent.length;
+    c.tick(1, [1]);
+    expect(appendsFrom1(c, afterTick)).toEqual([]);
+  });
+
+  it('under a stream of writes, each AppendEntries carries the commit index of the writes before it', () => {
+    const c = new Cluster({ config: rareHeartbeats });
+    c.elect(1);
+    const x = c.propose(1, 'x');
+    c.stabilize();
+    const since = c.sent.length;
+    c.propose(1, 'y');
+    c.stabilize();
+    expect(appendsFrom1(c, since)).toEqual([
+      [2, 1, x.index],
+      [3, 1, x.index],
+    ]);
+    for (const id of [2, 3]) expect(c.status(id).commit).toBe(x.index);
+  });
+
+  it('a follower’s read answered from the lease comes with the commit index it must apply up to', () => {
+    const c = new Cluster({ config: { ...rareHeartbeats, readOnly: 'lease' } });
+    c.elect(1);
+    // The lease starts with the first heartbeat a quorum acknowledges.
+    c.tick(5, [1]);
+    const { index } = c.propose(1, 'x');
+    c.stabilize();
+    expect(c.status(2).commit).toBe(index - 1);
+    c.node(2).readIndex(ctx('f'));
+    c.stabilize();
+    expect(c.sentOf(MessageType.Heartbeat, 1, 2)).toHaveLength(1);
+    expect(c.reads.get(2)).toEqual([{ index, context: ctx('f') }]);
+    expect(c.status(2).commit).toBe(index);
   });
 });

@@ -6,6 +6,8 @@ import { Cluster } from '../support/cluster.js';
 function laggingBehindSnapshot(): Cluster {
   const c = new Cluster();
   c.elect(1);
+  // Everyone learns that index 1 is committed (at the leader's next tick) and applies it.
+  c.tick(1, [1]);
   c.cut(1, 3);
   for (let i = 0; i < 5; i++) c.propose(1, `x${i}`);
   c.stabilize();
@@ -29,7 +31,7 @@ describe('snapshot hand-off (§7)', () => {
     expect(c.status(1).progress!.get(3)).toMatchObject({ match: 6 });
 
     c.propose(1, 'after');
-    c.stabilize();
+    c.tick(1, [1]);
     expect(c.status(3)).toMatchObject({ firstIndex: 7, lastIndex: 7, commit: 7 });
     // Index 1 was applied before the cut; 2–6 came in the snapshot, not as entries.
     expect(c.applied.get(3)!.map((e) => e.index)).toEqual([1, 7]);
