@@ -10,6 +10,9 @@ export class UsageError extends Error {
 /** The transports and storages the runner knows by name (a path names a third party's module). */
 export const TRANSPORTS = ['zmq', 'nats', 'memory'] as const;
 export const STORAGES = ['file', 'level', 'lmdb', 'memory'] as const;
+/** raft-kv's `--read-mode` values. */
+export const READ_MODES = ['safe', 'lease'] as const;
+export type ReadMode = (typeof READ_MODES)[number];
 
 /** One run's configuration (the matrix of `--all` is many of these). */
 export interface RunConfig {
@@ -25,6 +28,8 @@ export interface RunConfig {
   readonly keys: number;
   readonly rate: number;
   readonly staleReads: boolean;
+  /** How the leader confirms a linearizable read: a heartbeat round (`safe`) or its lease. */
+  readonly readMode: ReadMode;
   /** Applied entries between snapshots on every node (so runs exercise compaction and InstallSnapshot). */
   readonly snapshotEntries: number;
 }
@@ -59,6 +64,10 @@ history.jsonl. Exits 0 only when the history is linearizable and the cluster rec
   --keys <n>             registers, default 5
   --rate <ops/s>         target operations per second over all clients, default 100
   --stale-reads          read with ?consistency=stale: NOT linearizable, proves the checker bites
+  --read-mode safe|lease how nodes confirm linearizable reads, default safe (a heartbeat round
+                                  per read); lease trusts every node's clock to run at the same
+                                  rate, which a paused process's does not: with the pause nemesis
+                                  a stale read becomes possible, if rare
   --snapshot-entries <n> nodes snapshot every n applied entries, default 200
   --all                  the whole matrix: zmq, nats and memory × file, level, lmdb and memory
   --out <dir>            where reports go, default ./conformance-results/<time>
@@ -84,6 +93,7 @@ export function parseCliOptions(argv: readonly string[], now = new Date()): CliO
         keys: { type: 'string', default: '5' },
         rate: { type: 'string', default: '100' },
         'stale-reads': { type: 'boolean', default: false },
+        'read-mode': { type: 'string', default: 'safe' },
         'snapshot-entries': { type: 'string', default: '200' },
         all: { type: 'boolean', default: false },
         out: { type: 'string' },
@@ -108,6 +118,7 @@ export function parseCliOptions(argv: readonly string[], now = new Date()): CliO
     keys: integer('--keys', v.keys, 1, 1000),
     rate: integer('--rate', v.rate, 1, 100_000),
     staleReads: v['stale-reads'],
+    readMode: oneOf('--read-mode', v['read-mode'], READ_MODES, ''),
     snapshotEntries: integer('--snapshot-entries', v['snapshot-entries'], 0, 10_000_000),
   };
   if (!v.all) checkCombination(run);

@@ -37,7 +37,7 @@ export function describeRun(config: RunConfig): Record<string, JsonValue> {
     clients: config.clients,
     keys: config.keys,
     rate: config.rate,
-    reads: config.staleReads ? 'stale (?consistency=stale)' : 'linearizable',
+    reads: config.staleReads ? 'stale (?consistency=stale)' : config.readMode === 'lease' ? 'linearizable, leader lease' : 'linearizable',
   };
 }
 
@@ -68,6 +68,7 @@ export async function runOne(config: RunConfig, place: RunPlace): Promise<RunOut
   const nodeArgs = [
     '--timeout-ms', '1000',
     '--snapshot-entries', String(config.snapshotEntries),
+    '--read-mode', config.readMode,
     ...(place.natsUrl !== undefined ? ['--nats', place.natsUrl] : []),
   ];
   const onNodeOutput = (id: number, line: string): void => {

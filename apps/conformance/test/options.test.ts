@@ -7,6 +7,8 @@ describe('raft-conformance options', () => {
     const o = parseCliOptions(['--transport', 'nats', '--storage', 'lmdb', '--nodes', '5', '--time', '60', '--nemesis', 'partition,kill,pause', '--seed', '7', '--out', '/tmp/x']);
     expect(o.run).toMatchObject({ transport: 'nats', storage: 'lmdb', nodes: 5, seconds: 60, faults: ['partition', 'kill', 'pause'], seed: 7, clients: 10 });
     expect(o.out).toBe('/tmp/x');
+    expect(o.run.readMode).toBe('safe');
+    expect(parseCliOptions(['--read-mode', 'lease']).run.readMode).toBe('lease');
   });
 
   it('takes module paths for a third party\'s transport or storage, made absolute', () => {
@@ -23,6 +25,7 @@ describe('raft-conformance options', () => {
     [['--nemesis', 'partition,flood'], /--nemesis must be one of partition, kill, pause, flaky, membership \(or none\); got "flood"/],
     [['--storage', 'memory'], /a killed process forgets its log and its vote/],
     [['--time', 'soon'], /--time must be an integer/],
+    [['--read-mode', 'fast'], /--read-mode must be one of safe, lease; got "fast"/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseCliOptions(argv)).toThrow(message);

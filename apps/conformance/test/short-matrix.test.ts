@@ -47,6 +47,19 @@ describe.each(['zmq', 'nats'])('conformance over %s with file storage (CI matrix
   }, 180_000);
 });
 
+describe('lease reads (--read-mode lease)', () => {
+  it('are linearizable under partitions and kills, on leaders and on followers that forward them', async () => {
+    const dir = join(out, 'lease');
+    const run = await runCli(['--transport', 'zmq', '--read-mode', 'lease', '--time', '15', '--nemesis', 'partition,kill', '--seed', '11', '--out', dir]);
+    expect(run.stdout + run.stderr).toMatch(/zmq-file: VALID/);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as { run: { reads: string }; operations: { ok: number } };
+    expect(summary.run.reads).toBe('linearizable, leader lease');
+    expect(summary.operations.ok).toBeGreaterThan(200);
+    expect(await readFile(join(dir, 'nodes', 'node-2.log'), 'utf8')).toContain('"readMode":"lease"');
+  }, 120_000);
+});
+
 describe('in one process (--transport memory)', () => {
   it('is linearizable under partitions, crashes that keep only durable writes, and a flaky network', async () => {
     const dir = join(out, 'memory');

@@ -99,7 +99,7 @@ export async function startKvNode(options: KvOptions, logger: Logger, provided: 
       ...(options.demo ? [demoRoutes(faults, recent)] : []),
     ],
   });
-  logger.info({ url: http.url, transport: options.transport, storage: options.storage, dataDir: options.dataDir }, 'raft-kv node listening');
+  logger.info({ url: http.url, transport: options.transport, storage: options.storage, dataDir: options.dataDir, readMode: options.readMode }, 'raft-kv node listening');
   return {
     url: http.url,
     node,
