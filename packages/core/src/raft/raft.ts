@@ -773,12 +773,14 @@ export class Raft {
    * has acknowledged heartbeats sent less than an election timeout ago, no other leader can exist.
    * (Checking only that a quorum answered within the last check-quorum round is not enough: that
    * round may have started long before the answers' heartbeats were sent, or been answered late.)
-   * Assumes ticks advance at the same rate everywhere. A transfer skips the followers' wait, so
-   * it gives the lease up for the rest of the term.
+   * Assumes ticks advance at the same rate everywhere. The lease ends a tick early: a follower's
+   * first tick after the heartbeat may come at once, so its `electionTicks` ticks can span one tick
+   * less of real time. A transfer skips the followers' wait, so it gives the lease up for the rest
+   * of the term.
    */
   #holdsLease(): boolean {
     if (this.#leaseSurrendered || this.leadTransferee !== NONE) return false;
-    const oldest = this.#now - this.settings.electionTicks;
+    const oldest = this.#now - (this.settings.electionTicks - 1);
     return jointActive(this.conf, (id) => id === this.id || (this.progress.get(id)?.heartbeatAcked ?? oldest) > oldest);
   }
 

@@ -98,6 +98,31 @@ describe('linearizable reads with ReadIndex (thesis §6.4)', () => {
     }
   });
 
+  it('in lease mode the lease ends a tick before a follower whose timer fired just after the heartbeat may vote', () => {
+    // A follower counts the ticks since it last heard from the leader, and the first of them may
+    // come a moment after the heartbeat: it may vote after T - 1 ticks of real time. Regression:
+    // the lease lasted T of the leader's ticks, so for up to a tick two leaders could both serve.
+    const T = 10;
+    const c = new Cluster({ config: { readOnly: 'lease', electionTicks: T } });
+    c.elect(1);
+    c.tick(1);
+    // Leader 1's heartbeat, acknowledged by both; their timers fire right after it, 1's does not.
+    c.tick(1, [1]);
+    c.tick(1, [2, 3]);
+    c.isolate(1);
+    // T - 1 ticks of everyone: the followers have counted T since they heard from 1.
+    c.tick(T - 1);
+    expect(c.status(1).role).toBe(Role.Leader);
+    c.node(2).campaign();
+    c.stabilize();
+    expect(c.status(2).role).toBe(Role.Leader);
+    c.propose(2, 'write');
+    c.stabilize();
+    c.node(1).readIndex(ctx('stale?'));
+    c.stabilize();
+    expect(c.reads.get(1)).toEqual([]);
+  });
+
   it('in lease mode a restarted follower keeps the promise behind the leader’s lease', () => {
     // Regression: a follower that acknowledged the leader's heartbeat and then restarted forgot the
     // leader and granted its vote at once, so a new leader could commit while the old one still
