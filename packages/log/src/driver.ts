@@ -22,6 +22,7 @@ import { ReadTracker } from './reads.js';
 import { SnapshotReceiver } from './snapshot-receiver.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import { installSnapshot, restoreSnapshot, takeSnapshot } from './snapshots.js';
+import { TickClock } from './tick-clock.js';
 
 /** What the driver tells its {@link RaftNode} about. */
 export interface DriverHooks {
@@ -51,8 +52,8 @@ interface Control {
 /**
  * The single serialized loop that drives the core: the only code that touches the {@link RawNode}.
  *
- * Each turn it feeds the core everything that arrived (messages and ticks in arrival order, then
- * the queued proposals as one batch, then one ReadIndex for the queued reads), and if the core has
+ * Each turn it feeds the core everything that arrived (messages and timer ticks in arrival order,
+ * then the queued proposals as one batch, then one ReadIndex for the queued reads), and if the core has
  * a Ready it handles it in the order `ready.ts` prescribes — persist, send, apply, serve reads —
  * before calling `advance`. Nothing reaches the core while a Ready is being handled: inputs wait in
  * the {@link Mailbox} and the trackers, which is also where the next batch accumulates.
@@ -91,6 +92,8 @@ export class Driver<R> {
   private applied: number;
   /** Callers of `snapshot()` waiting for the next turn. */
   private snapshotWaiters: { resolve(meta: SnapshotMeta | undefined): void; reject(error: unknown): void }[] = [];
+  /** While this node leads: its ticks, counted on the monotonic clock instead of the timer's. */
+  private leaderClock: TickClock | undefined;
   /** Ticks since unconfirmed reads were last asked again. */
   private ticksSinceReadRetry = 0;
   private conf: ConfState;
@@ -245,13 +248,18 @@ export class Driver<R> {
   }
 
   private feed(): void {
-    let ticked = false;
+    const now = performance.now();
+    const leaderTicks = this.leaderClock?.due(now) ?? 0;
+    let ticks = 0;
+    // Reads forwarded by followers, held back until the leader's clock has caught up (below).
+    const forwardedReads: Message[] = [];
     for (const arrival of this.mailbox.take()) {
       if (arrival === TICK) {
-        this.core.tick();
-        this.snapshotSender.tick();
-        ticked = true;
-        this.ticksSinceReadRetry++;
+        if (this.leaderClock !== undefined) continue;
+        this.tick();
+        ticks++;
+      } else if (leaderTicks > 0 && arrival.type === MessageType.ReadIndex) {
+        forwardedReads.push(arrival);
       } else if (arrival.type === MessageType.Snap && arrival.chunk !== undefined) {
         const whole = this.snapshotReceiver.receive(arrival, this.core.status());
         if (whole !== undefined) this.core.step(whole);
@@ -261,8 +269,15 @@ export class Driver<R> {
         this.core.step(arrival);
       }
     }
-    const now = performance.now();
-    if (ticked) {
+    // A leader's ticks come from the clock (see TickClock): after the messages that arrived
+    // meanwhile, so that check-quorum counts the followers that answered during a stall, and before
+    // any read, so that a leader that was stopped or starved knows its lease ran out.
+    if (leaderTicks > 0 && this.core.status().role === Role.Leader) {
+      for (let i = 0; i < leaderTicks; i++) this.tick();
+      ticks += leaderTicks;
+    }
+    for (const read of forwardedReads) this.core.step(read);
+    if (ticks > 0) {
       this.proposals.expire(now);
       this.reads.expire(now);
       // A read request lost with a message or a leader change is asked again after an election timeout.
@@ -297,6 +312,12 @@ export class Driver<R> {
       }
     }
     this.observeCore();
+  }
+
+  private tick(): void {
+    this.core.tick();
+    this.snapshotSender.tick();
+    this.ticksSinceReadRetry++;
   }
 
   /** Handles one Ready in the order `ready.ts` prescribes. */
@@ -460,6 +481,9 @@ export class Driver<R> {
     this.leader = status.leader;
     this.commit = status.commit;
     this.conf = status.conf;
+    // An election timeout of ticks at once expires the lease (see TickClock).
+    if (status.role !== Role.Leader) this.leaderClock = undefined;
+    else this.leaderClock ??= new TickClock(this.options.tickMs, this.options.electionTicks, performance.now());
     this.snapshotSender.reconcile(status);
     this.snapshotReceiver.reconcile(status);
     this.hooks.progressed(this.state);
