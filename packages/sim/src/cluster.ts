@@ -25,7 +25,7 @@ export interface ClusterSettings {
 }
 
 /** Random streams of a run, one per consumer (see {@link deriveSeed}). */
-const STREAM = { network: 1, faults: 2, node: 3 } as const;
+const STREAM = { network: 1, faults: 2, node: 3, phases: 4 } as const;
 
 /** Errors a client or operator legitimately gets back from a node: the request was refused. */
 const REFUSALS = new Set(['NotLeaderError', 'ProposalDroppedError', 'ConfChangeError']);
@@ -55,6 +55,9 @@ export class SimCluster {
   private confIndex = 0;
   private reads = 0;
   private readonly faults: SimRandom;
+  /** With clock phases: the order in which the nodes tick within a period, and whose turn is next. */
+  private readonly phaseOrder: readonly SimNode[];
+  private phaseSlot = 0;
   private readonly bootstrap: ConfState;
   private readonly emit: ((event: SimEvent) => void) | undefined;
   private readonly detail: ((event: SimEvent) => void) | undefined;
@@ -72,7 +75,13 @@ export class SimCluster {
       settings.profile.network,
       this.detail === undefined ? undefined : (event) => this.detail?.(this.networkEvent(event)),
     );
+    this.phaseOrder = new SimRandom(deriveSeed(settings.seed, STREAM.phases)).shuffle(this.nodes);
     for (const node of this.nodes) this.start(node);
+  }
+
+  /** How hostile this run is. */
+  get profile(): FaultProfile {
+    return this.settings.profile;
   }
 
   /** The node with id `id`. */
@@ -87,14 +96,30 @@ export class SimCluster {
    * that with `skew` a node may miss the tick (per the profile's clock skew).
    */
   tick(skew: boolean): void {
+    this.startPeriod();
+    for (const node of this.nodes) this.tickNode(node, skew);
+  }
+
+  /**
+   * With clock phases: the next node in the phase order ticks, the period starting with the first
+   * (see FaultProfile.clockPhases). A period thus takes as many calls as there are nodes.
+   */
+  tickPhase(skew: boolean): void {
+    if (this.phaseSlot === 0) this.startPeriod();
+    this.tickNode(this.phaseOrder[this.phaseSlot]!, skew);
+    this.phaseSlot = (this.phaseSlot + 1) % this.phaseOrder.length;
+  }
+
+  private startPeriod(): void {
     this.ticks++;
     this.network.tick();
     this.detail?.({ step: this.step, kind: 'tick' });
-    for (const node of this.nodes) {
-      if (node.raft === undefined || (skew && this.faults.chance(this.settings.profile.clockSkew))) continue;
-      node.raft.tick();
-      this.observe(node);
-    }
+  }
+
+  private tickNode(node: SimNode, skew: boolean): void {
+    if (node.raft === undefined || (skew && this.faults.chance(this.settings.profile.clockSkew))) return;
+    node.raft.tick();
+    this.observe(node);
   }
 
   /** Delivers the next message in flight. Returns `false` when none is deliverable yet. */

@@ -51,6 +51,12 @@ export interface FaultProfile {
    * check-quorum on and no clock skew: a lease is sound only while ticks run at the same rate.
    */
   readonly leaseReads: boolean;
+  /**
+   * Clocks tick at the same rate but not at the same instant: each node ticks in a slot of its own
+   * within the tick period, and messages and Readies are handled between the slots. Off, every
+   * node ticks at once. Leases must hold either way (the tick phases of real machines differ).
+   */
+  readonly clockPhases: boolean;
 }
 
 /** Draws a fault profile from the run's random stream. */
@@ -82,5 +88,6 @@ export function drawFaultProfile(random: SimRandom): FaultProfile {
     membershipWeight: random.pick([0, 0, 0.05, 0.2]),
     compactWeight: random.pick([0, 0.05, 0.3]),
     leaseReads: random.chance(0.5),
+    clockPhases: random.chance(0.5),
   };
 }

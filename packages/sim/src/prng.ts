@@ -37,6 +37,16 @@ export class SimRandom {
     return p > 0 && this.next() < p;
   }
 
+  /** The items in a uniformly random order (a new array). */
+  shuffle<T>(items: readonly T[]): T[] {
+    const shuffled = [...items];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    return shuffled;
+  }
+
   /** A uniformly chosen element of a non-empty array. */
   pick<T>(items: readonly T[]): T {
     const item = items[this.int(items.length)];

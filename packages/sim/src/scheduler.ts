@@ -37,7 +37,8 @@ export class Scheduler {
     const down = cluster.nodes.length - up.length;
     const dirty = up.filter((n) => n.dirty).length;
     const p = this.profile;
-    this.offer(TICK_WEIGHT, tick);
+    // With clock phases a tick action moves one node's clock: as many actions make one period.
+    this.offer(p.clockPhases ? TICK_WEIGHT * cluster.nodes.length : TICK_WEIGHT, tick);
     this.offer(READY_WEIGHT_PER_NODE * dirty, handleReady);
     this.offer(Math.min(DELIVER_WEIGHT_CAP, DELIVER_WEIGHT_PER_MESSAGE * cluster.network.size), deliver);
     if (up.length > 0) {
@@ -83,13 +84,13 @@ function clientTarget(cluster: SimCluster, random: SimRandom): SimNode {
   return leaders.length > 0 && random.chance(0.8) ? random.pick(leaders) : random.pick(upNodes(cluster));
 }
 
-const tick: Action = (cluster) => cluster.tick(true);
+const tick: Action = (cluster) => (cluster.profile.clockPhases ? cluster.tickPhase(true) : cluster.tick(true));
 
 const handleReady: Action = (cluster, random) => cluster.handleReady(random.pick(cluster.nodes.filter((n) => n.dirty)));
 
 // Nothing deliverable yet (everything in flight is delayed): let time pass instead.
-const deliver: Action = (cluster) => {
-  if (!cluster.deliver()) cluster.tick(true);
+const deliver: Action = (cluster, random) => {
+  if (!cluster.deliver()) tick(cluster, random);
 };
 
 const propose: Action = (cluster, random) => void cluster.propose(clientTarget(cluster, random));

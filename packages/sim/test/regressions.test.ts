@@ -22,6 +22,10 @@ describe('regression seeds', () => {
     expect(simulate({ seed: 2512, nodes: 3, steps: 2000 }).liveness).toBeDefined();
   });
 
+  it('seed 127 on 3 nodes: a candidate below the term of the only node it could get a vote from was ignored by it forever', () => {
+    expect(simulate({ seed: 127, nodes: 3, steps: 2000 }).liveness).toBeDefined();
+  });
+
   it('seed 1919 on 5 nodes: the liveness probe of a deposed leader was waited for forever (simulator)', () => {
     expect(simulate({ seed: 1919, nodes: 5, steps: 2000 }).liveness).toBeDefined();
   });

@@ -456,8 +456,11 @@ export class Raft {
       // A deposed leader cut off by a partition learns it was deposed; otherwise, with pre-vote or
       // check-quorum, it could never see the higher term and would stay leader forever.
       this.#send({ type: MessageType.AppResp, to: m.from });
-    } else if (m.type === MessageType.PreVote) {
-      this.#send({ type: MessageType.PreVoteResp, to: m.from, reject: true });
+    } else if (m.type === MessageType.PreVote || m.type === MessageType.Vote) {
+      // The refusal carries this node's term. A candidate that never hears that term otherwise (the
+      // configuration this node applied so far does not include it) would campaign below it
+      // forever, while this node, whose log is behind, cannot win either.
+      this.#send({ type: m.type === MessageType.Vote ? MessageType.VoteResp : MessageType.PreVoteResp, to: m.from, reject: true });
     }
   }
 

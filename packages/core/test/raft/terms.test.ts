@@ -15,11 +15,26 @@ describe('terms (§5.1)', () => {
   it('ignores messages from an earlier term: no vote, no entries, no state change', () => {
     const c = atTerm3({ preVote: false, checkQuorum: false });
     const before = c.status(2);
-    c.stepInto(msg({ type: MessageType.Vote, from: 3, to: 2, term: 2, index: 9, logTerm: 2 }));
     c.stepInto(msg({ type: MessageType.App, from: 3, to: 2, term: 2, index: 0, logTerm: 0, entries: [] }));
     c.stepInto(msg({ type: MessageType.VoteResp, from: 3, to: 2, term: 2 }));
     expect(c.node(2).hasReady()).toBe(false);
     expect(c.status(2)).toEqual(before);
+  });
+
+  it('refuses a candidate of an earlier term with its own term, which the candidate then takes up', () => {
+    // Regression (simulation seed 127 on 3 nodes, with clock phases): a node whose applied
+    // configuration left the candidate out kept a higher term the candidate never heard of, and
+    // ignored its votes; the candidate, whose log was the only one that could win, campaigned below
+    // that term forever.
+    const c = atTerm3({ preVote: false, checkQuorum: false });
+    const before = c.status(2);
+    c.stepInto(msg({ type: MessageType.Vote, from: 3, to: 2, term: 2, index: 9, logTerm: 2 }));
+    const answer = c.handleReady(2)!;
+    expect(answer.messages).toMatchObject([{ type: MessageType.VoteResp, to: 3, term: 3, reject: true }]);
+    expect(answer.hardState).toBeUndefined();
+    expect(c.status(2)).toEqual(before);
+    c.stepInto(answer.messages[0]!);
+    expect(c.status(3).term).toBe(3);
   });
 
   it('with pre-vote or check-quorum, answers a stale leader with its newer term', () => {
