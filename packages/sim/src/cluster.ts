@@ -79,11 +79,6 @@ export class SimCluster {
     for (const node of this.nodes) this.start(node);
   }
 
-  /** How hostile this run is. */
-  get profile(): FaultProfile {
-    return this.settings.profile;
-  }
-
   /** The node with id `id`. */
   node(id: NodeId): SimNode {
     const node = this.nodes[id - 1];
@@ -101,10 +96,16 @@ export class SimCluster {
   }
 
   /**
-   * With clock phases: the next node in the phase order ticks, the period starting with the first
-   * (see FaultProfile.clockPhases). A period thus takes as many calls as there are nodes.
+   * The scheduler's unit of time: every node ticks at once, or with clock phases (see
+   * FaultProfile.clockPhases) the next node in the phase order does, so that a period takes as
+   * many calls as there are nodes.
    */
-  tickPhase(skew: boolean): void {
+  advanceClocks(skew: boolean): void {
+    if (this.settings.profile.clockPhases) this.tickPhase(skew);
+    else this.tick(skew);
+  }
+
+  private tickPhase(skew: boolean): void {
     if (this.phaseSlot === 0) this.startPeriod();
     this.tickNode(this.phaseOrder[this.phaseSlot]!, skew);
     this.phaseSlot = (this.phaseSlot + 1) % this.phaseOrder.length;

@@ -84,7 +84,7 @@ function clientTarget(cluster: SimCluster, random: SimRandom): SimNode {
   return leaders.length > 0 && random.chance(0.8) ? random.pick(leaders) : random.pick(upNodes(cluster));
 }
 
-const tick: Action = (cluster) => (cluster.profile.clockPhases ? cluster.tickPhase(true) : cluster.tick(true));
+const tick: Action = (cluster) => cluster.advanceClocks(true);
 
 const handleReady: Action = (cluster, random) => cluster.handleReady(random.pick(cluster.nodes.filter((n) => n.dirty)));
 
