@@ -33,6 +33,7 @@ export interface NodeStatus {
   readonly firstIndex: number;
   readonly lastIndex: number;
   readonly lastTerm: number;
+  /** The configuration in force: the latest one applied (by `advance`), or the snapshot's. */
   readonly conf: ConfState;
   /** The node leadership is being handed to, or 0. */
   readonly leadTransferee: NodeId;

@@ -1,21 +1,12 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import type { ConfChange, ConfState, Message, NodeId, PersistedState, RaftConfig, Ready, Role, SnapshotMeta } from '@raft/core';
+import type { ConfChange, ConfState, Message, NodeId, NodeStatus, PersistedState, RaftConfig, Ready, SnapshotMeta } from '@raft/core';
 
 /** The part of a node's status the simulator reads. */
-export interface SimNodeStatus {
-  readonly id: NodeId;
-  readonly role: Role;
-  readonly term: number;
-  readonly vote: NodeId;
-  readonly leader: NodeId;
-  readonly commit: number;
-  readonly applied: number;
-  readonly firstIndex: number;
-  readonly lastIndex: number;
-  /** The configuration as of the node's applied index. */
-  readonly conf: ConfState;
-}
+export type SimNodeStatus = Pick<
+  NodeStatus,
+  'id' | 'role' | 'term' | 'vote' | 'leader' | 'commit' | 'applied' | 'firstIndex' | 'lastIndex' | 'conf'
+>;
 
 /**
  * The RawNode surface the simulator drives. Declared structurally, not imported, so that the
