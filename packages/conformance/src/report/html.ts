@@ -24,7 +24,7 @@ export interface ReportFigures {
 export function renderReportHtml(summary: RunSummary, figures: ReportFigures, windows: readonly NemesisWindow[], counterexample?: Counterexample): string {
   const title = `raft conformance: ${summary.verdict}`;
   const ops = summary.operations;
-  const facts = Object.entries(summary.run).map(([k, v]) => element('tr', {}, element('th', {}, escapeMarkup(k)), element('td', {}, escapeMarkup(typeof v === 'string' ? v : JSON.stringify(v)))));
+  const facts = Object.entries(summary.run).map(([k, v]) => element('tr', {}, element('th', {}, escapeMarkup(k)), element('td', {}, escapeMarkup(describeFact(v)))));
   const legend = element('p', { class: 'legend' },
     ...(['ok', 'fail', 'info'] as const).map((o) => swatch(OUTCOME_COLORS[o], o)),
     swatch(NEMESIS_COLOR, 'fault in effect'),
@@ -70,6 +70,13 @@ function renderCounterexample(summary: RunSummary): string {
     element('p', {}, escapeMarkup(`On key ${c.key}, after a valid prefix leaving the value ${JSON.stringify(c.valueAfterPrefix)}, none of these operations can come next, yet one of them had to (window ${c.windowSeconds.start.toFixed(3)}s–${c.windowSeconds.end.toFixed(3)}s):`)),
     element('ul', {}, ...c.unlinearizable.map((d) => element('li', { class: d === c.blocked ? 'blocked' : undefined }, escapeMarkup(d)))),
     element('p', {}, escapeMarkup(`The operation that completed with no way to have taken effect: ${c.blocked}`)));
+}
+
+/** A run fact as a reader wants it: a list as its items joined by semicolons (an empty one as "none"), not JSON. */
+function describeFact(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join('; ');
+  return JSON.stringify(value);
 }
 
 function swatch(color: string, label: string): string {

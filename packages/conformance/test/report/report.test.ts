@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkHistory, parseHistory } from '../../src/index.js';
-import type { HistoryEvent, NemesisEvent } from '../../src/index.js';
+import type { HistoryEvent, JsonValue, NemesisEvent } from '../../src/index.js';
 import { injectStaleRead, simulateRegisterHistory } from '../../src/history/simulate.js';
 import { OUTCOME_COLORS, renderReport, writeRunArtifacts } from '../../src/report/index.js';
 import { findAll, hasClass, parseMarkup, textOf } from '../support/markup.js';
@@ -63,6 +63,17 @@ describe('the HTML report', () => {
     expect(blocked.map((e) => Number(e.attributes['data-op']))).toEqual([check.counterexample!.blocked.id]);
     expect(findAll(document, (e) => hasClass(e, 'counterexample-window'))).toHaveLength(1);
     expect(summary.counterexample?.key).toBe(check.counterexample!.key);
+  });
+
+  it('lists the run\'s facts as text: a list by its items, an empty one as "none"', () => {
+    const facts = (run: Record<string, JsonValue>): Map<string, string> => {
+      const document = parseMarkup(renderReport(simulated, checkHistory(simulated), run).html);
+      return new Map(findAll(document, (e) => e.tag === 'tr').map((row) => [textOf(row.children[0]!), textOf(row.children[1]!)] as const));
+    };
+    expect(facts({ transport: 'zmq', problems: [] }).get('problems')).toBe('none');
+    const problems = ['node 2 exited on its own (code 1, signal null)', 'the run stopped early: boom'];
+    expect(facts({ transport: 'zmq', problems }).get('problems')).toBe(problems.join('; '));
+    expect(facts({ transport: 'zmq', problems }).get('transport')).toBe('zmq');
   });
 
   it('is self-contained: no script, stylesheet link, image or external URL', () => {
