@@ -4,18 +4,30 @@ import { maxBatchFrameBytes } from './batch-frame.js';
 import type { ResolvedCurve } from './options.js';
 
 /**
- * ZeroMQ messages (batches) per connection that libzmq buffers on each side. Raft needs no deep
- * socket buffers: the transport's own queue, bounded in bytes, absorbs bursts, and a shallow
+ * ZeroMQ messages (batches) per connection that libzmq buffers on the sending side. Raft needs no
+ * deep socket buffers: the transport's own queue, bounded in bytes, absorbs bursts, and a shallow
  * socket buffer keeps libzmq's memory (outside the JS heap, counted in messages, not bytes) small.
  */
-const SOCKET_HIGH_WATER_MARK = 16;
+const SEND_HIGH_WATER_MARK = 16;
+
+/**
+ * No limit on the receiving side. libzmq 4.3.5 aborts the process (assertion `!_io_error` in
+ * stream_engine_base.cpp) when a connection whose reading it paused for a full receive queue is
+ * reset by the peer, and a ZMTP heartbeat is among the bytes it had read but not yet queued: once
+ * the node reads again, the heartbeat's answer is sent on the dead connection. A node whose event
+ * loop stalled (a long GC, a slow disk) while a peer was killed hit it in a conformance run; a
+ * test reproduces it. A queue that never fills never pauses reading. What it can hold is bounded
+ * by the senders: each peer's own queue and its Raft flow control (`maxInflight`).
+ */
+const RECEIVE_HIGH_WATER_MARK = 0;
 
 /**
  * ZMTP heartbeats on the sending side: a connection whose peer vanished without closing it (host
  * down, cable cut) is dropped after a few seconds instead of the minutes TCP would take, and then
- * re-established. The receiving side sends none: in libzmq 4.3.5, a heartbeat on a connection whose
- * reading was paused by a full receive queue aborts the process (assertion `!_io_error` in
- * stream_engine_base.cpp), which the conformance runner's pause nemesis hit on every resumed node.
+ * re-established. The receiving side sends none: it only receives, so a dead connection costs it
+ * nothing, and the peer's next connection takes the routing id over (`handover`). Its heartbeats
+ * would also meet the assertion above: their timer fires on paused connections too, which the
+ * conformance runner's pause nemesis once hit on every resumed node.
  */
 const HEARTBEAT = { heartbeatInterval: 1000, heartbeatTimeout: 3000, heartbeatTimeToLive: 3000 };
 
@@ -48,7 +60,7 @@ export function createReceiver(listen: string, settings: SocketSettings, zapDoma
     handover: true,
     // A batch frame of messages within maxMessageBytes is never larger; a larger one is never allocated.
     maxMessageSize: maxBatchFrameBytes(settings.maxMessageBytes),
-    receiveHighWaterMark: SOCKET_HIGH_WATER_MARK,
+    receiveHighWaterMark: RECEIVE_HIGH_WATER_MARK,
     ...(settings.curve && { curveServer: true, curveSecretKey: settings.curve.secretKey }),
     ...(zapDomain !== undefined && { zapDomain, zapEnforceDomain: true }),
   });
@@ -66,7 +78,7 @@ export function createSender(ownId: NodeId, address: string, settings: SocketSet
     ipv6: isIpv6(address),
     linger: 0,
     immediate: true,
-    sendHighWaterMark: SOCKET_HIGH_WATER_MARK,
+    sendHighWaterMark: SEND_HIGH_WATER_MARK,
     reconnectInterval: settings.reconnectIntervalMs,
     reconnectMaxInterval: settings.reconnectMaxIntervalMs,
     connectTimeout: 2 * settings.reconnectMaxIntervalMs,
