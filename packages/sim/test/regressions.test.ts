@@ -26,6 +26,12 @@ describe('regression seeds', () => {
     expect(simulate({ seed: 127, nodes: 3, steps: 2000 }).liveness).toBeDefined();
   });
 
+  it('seeds 315190, 318069, 318854 and 324135 on 3 nodes: without pre-vote, hopeless candidates kept restarting the election timer of the only node that could win', () => {
+    for (const seed of [315190, 318069, 318854, 324135]) {
+      expect(simulate({ seed, nodes: 3, steps: 3000 }).liveness, `seed ${seed}`).toBeDefined();
+    }
+  });
+
   it('seed 1919 on 5 nodes: the liveness probe of a deposed leader was waited for forever (simulator)', () => {
     expect(simulate({ seed: 1919, nodes: 5, steps: 2000 }).liveness).toBeDefined();
   });

@@ -446,7 +446,13 @@ export class Raft {
     // A granted pre-vote is for the term we would campaign in; our term moves only if we do.
     if (m.type === MessageType.PreVoteResp && !m.reject) return true;
     const fromLeader = m.type === MessageType.App || m.type === MessageType.Heartbeat || m.type === MessageType.Snap;
+    const [elapsed, timeout] = [this.#electionElapsed, this.#randomizedElectionTimeout];
     this.becomeFollower(m.term, fromLeader ? m.from : NONE);
+    // A vote request moves this node to the candidate's term but leaves its election timer running:
+    // granting the vote restarts it (#handleVoteRequest), refusing does not (Raft paper, Figure 2).
+    // Otherwise candidates that cannot win, their logs being behind, would restart the timer of the
+    // one node that can at every attempt, and without pre-vote might never let it campaign.
+    if (m.type === MessageType.Vote) [this.#electionElapsed, this.#randomizedElectionTimeout] = [elapsed, timeout];
     return true;
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EntryType, MessageType, RawNode, Role, seededRandom } from '@raft/core';
 import { TRANSFER_CONTEXT } from '../../src/raft/messages.js';
-import { Cluster, voters } from '../support/cluster.js';
+import { Cluster, entriesWithTerms, voters } from '../support/cluster.js';
 import { msg } from '../support/messages.js';
 
 const T = 10;
@@ -48,6 +48,39 @@ describe('leader election (§5.2)', () => {
     expect(c.status(1).role).toBe(Role.Candidate);
     c.tick(2 * T, [1]);
     expect(c.status(1).role).not.toBe(Role.Leader);
+  });
+
+  it('a refused vote request moves a node to the candidate\'s term but leaves its election timer running; a granted one restarts it', () => {
+    // Found by the simulator (seeds 315190, 318069, 318854 and 324135 on 3 nodes, 3000 steps, no
+    // pre-vote): in a joint configuration only the node with the longest log could win, and the
+    // others' hopeless campaigns restarted its timer each time, so for 190 ticks it never campaigned.
+    const follower = (seed: number) =>
+      new RawNode(
+        { id: 1, electionTicks: T, heartbeatTicks: 1, preVote: false, random: seededRandom(seed) },
+        { hardState: { term: 2, vote: 0, commit: 0 }, snapshot: undefined, entries: entriesWithTerms([1, 2]) },
+        voters(1, 2, 3),
+      );
+    const campaignsAt = (node: RawNode, ticked: number): number => {
+      for (let tick = ticked + 1; tick <= 4 * T; tick++) {
+        node.tick();
+        if (node.status().role !== Role.Follower) return tick;
+      }
+      throw new Error('the follower never campaigned');
+    };
+    for (let seed = 0; seed < 50; seed++) {
+      const undisturbed = campaignsAt(follower(seed), 0);
+      const refusing = follower(seed);
+      for (let tick = 1; tick < T; tick++) refusing.tick();
+      refusing.step(msg({ type: MessageType.Vote, from: 2, to: 1, term: 5, index: 1, logTerm: 1 }));
+      expect(refusing.status()).toMatchObject({ term: 5, vote: 0, role: Role.Follower });
+      expect(campaignsAt(refusing, T - 1), `seed ${seed}`).toBe(undisturbed);
+
+      const granting = follower(seed);
+      for (let tick = 1; tick < T; tick++) granting.tick();
+      granting.step(msg({ type: MessageType.Vote, from: 2, to: 1, term: 5, index: 2, logTerm: 2 }));
+      expect(granting.status()).toMatchObject({ term: 5, vote: 2 });
+      expect(campaignsAt(granting, T - 1)).toBeGreaterThanOrEqual(T - 1 + T);
+    }
   });
 
   it('a node grants at most one vote per term', () => {
