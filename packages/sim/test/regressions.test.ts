@@ -26,8 +26,8 @@ describe('regression seeds', () => {
     expect(simulate({ seed: 127, nodes: 3, steps: 2000 }).liveness).toBeDefined();
   });
 
-  it('seeds 315190, 318069, 318854 and 324135 on 3 nodes: without pre-vote, hopeless candidates kept restarting the election timer of the only node that could win', () => {
-    for (const seed of [315190, 318069, 318854, 324135]) {
+  it('seeds 315190, 318069, 318854, 324135 and 331623 on 3 nodes: without pre-vote, hopeless candidates kept restarting the election timer of the only node that could win', () => {
+    for (const seed of [315190, 318069, 318854, 324135, 331623]) {
       expect(simulate({ seed, nodes: 3, steps: 3000 }).liveness, `seed ${seed}`).toBeDefined();
     }
   });
