@@ -32,6 +32,12 @@ describe('regression seeds', () => {
     }
   });
 
+  it('seeds 302865 and 315414 on 3 nodes: a removed leader with a longer log refused the votes that the others, not knowing its removal was committed, still needed', () => {
+    for (const seed of [302865, 315414]) {
+      expect(simulate({ seed, nodes: 3, steps: 3000 }).liveness, `seed ${seed}`).toBeDefined();
+    }
+  });
+
   it('seed 1919 on 5 nodes: the liveness probe of a deposed leader was waited for forever (simulator)', () => {
     expect(simulate({ seed: 1919, nodes: 5, steps: 2000 }).liveness).toBeDefined();
   });

@@ -466,7 +466,7 @@ export class Raft {
       // The refusal carries this node's term. A candidate that never hears that term otherwise (the
       // configuration this node applied so far does not include it) would campaign below it
       // forever, while this node, whose log is behind, cannot win either.
-      this.#send({ type: m.type === MessageType.Vote ? MessageType.VoteResp : MessageType.PreVoteResp, to: m.from, reject: true });
+      this.#refuseVote(m);
     }
   }
 
@@ -484,8 +484,30 @@ export class Raft {
         this.vote = m.from;
       }
     } else {
-      this.#send({ type, to: m.from, reject: true });
+      this.#refuseVote(m);
     }
+  }
+
+  /**
+   * Refuses a (pre-)vote, telling the candidate this node's commit index and the term of the entry
+   * there (see #learnCommitFromRefusal). A node removed from the configuration may hold a longer log
+   * than the candidates that still count its vote under a configuration they have not yet seen
+   * committed: it refuses them all and, no longer a voter, never campaigns. What it knows to be
+   * committed lets them apply the configuration that no longer needs it.
+   */
+  #refuseVote(m: Message): void {
+    const type = m.type === MessageType.Vote ? MessageType.VoteResp : MessageType.PreVoteResp;
+    const commit = this.log.committed;
+    this.#send({ type, to: m.from, reject: true, commit, logTerm: this.log.term(commit) ?? 0 });
+  }
+
+  /**
+   * Learns a commit index from a refused vote. Safe whoever sent it: every commit index is one that
+   * was committed, and holding an entry of the same index and term means holding the same log up to
+   * it (Log Matching), so everything here up to that index is committed.
+   */
+  #learnCommitFromRefusal(m: Message): void {
+    if (m.commit > this.log.committed && this.log.matchTerm(m.commit, m.logTerm)) this.log.commitTo(m.commit);
   }
 
   #reset(term: number): void {
@@ -680,6 +702,7 @@ export class Raft {
       case MessageType.VoteResp: {
         const expected = this.role === Role.PreCandidate ? MessageType.PreVoteResp : MessageType.VoteResp;
         if (m.type !== expected) return;
+        if (m.reject) this.#learnCommitFromRefusal(m);
         const result = this.#poll(m.from, !m.reject);
         if (result === 'won') {
           if (this.role === Role.PreCandidate) this.#campaign('vote', false);

@@ -45,6 +45,8 @@ export interface ClusterOptions {
   readonly logs?: Readonly<Record<NodeId, readonly number[]>>;
   /** Initial current terms by node, where later than the last log term. */
   readonly terms?: Readonly<Record<NodeId, number>>;
+  /** Whole initial durable states by node (snapshot and its configuration included), instead of `logs` and `terms`. */
+  readonly persisted?: Readonly<Record<NodeId, PersistedState>>;
 }
 
 /**
@@ -85,7 +87,8 @@ export class Cluster {
     for (const id of this.ids) {
       const terms = options.logs?.[id] ?? [];
       const term = options.terms?.[id] ?? (terms.length === 0 ? 0 : terms[terms.length - 1]!);
-      this.#disks.set(id, { hardState: { term, vote: 0, commit: 0 }, snapshot: undefined, entries: entriesWithTerms(terms) });
+      const persisted = options.persisted?.[id];
+      this.#disks.set(id, persisted ? { ...persisted, entries: [...persisted.entries] } : { hardState: { term, vote: 0, commit: 0 }, snapshot: undefined, entries: entriesWithTerms(terms) });
       this.#start(id);
     }
   }
