@@ -38,6 +38,12 @@ describe('regression seeds', () => {
     }
   });
 
+  it('seeds 309058 and 314939 on 5 nodes: a candidate that learned from a refusal that its removal was committed went on to win without being a member (a first version of that learning)', () => {
+    for (const seed of [309058, 314939]) {
+      expect(simulate({ seed, nodes: 5, steps: 3000 }).liveness, `seed ${seed}`).toBeDefined();
+    }
+  });
+
   it('seed 1919 on 5 nodes: the liveness probe of a deposed leader was waited for forever (simulator)', () => {
     expect(simulate({ seed: 1919, nodes: 5, steps: 2000 }).liveness).toBeDefined();
   });

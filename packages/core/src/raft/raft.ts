@@ -502,12 +502,12 @@ export class Raft {
   }
 
   /**
-   * Learns a commit index from a refused vote. Safe whoever sent it: every commit index is one that
-   * was committed, and holding an entry of the same index and term means holding the same log up to
-   * it (Log Matching), so everything here up to that index is committed.
+   * Learns a commit index from a refused vote; true when it moved. Safe whoever sent it: every
+   * commit index is one that was committed, and holding an entry of the same index and term means
+   * holding the same log up to it (Log Matching), so everything here up to that index is committed.
    */
-  #learnCommitFromRefusal(m: Message): void {
-    if (m.commit > this.log.committed && this.log.matchTerm(m.commit, m.logTerm)) this.log.commitTo(m.commit);
+  #learnCommitFromRefusal(m: Message): boolean {
+    return m.commit > this.log.committed && this.log.matchTerm(m.commit, m.logTerm) && this.log.commitTo(m.commit);
   }
 
   #reset(term: number): void {
@@ -702,7 +702,12 @@ export class Raft {
       case MessageType.VoteResp: {
         const expected = this.role === Role.PreCandidate ? MessageType.PreVoteResp : MessageType.VoteResp;
         if (m.type !== expected) return;
-        if (m.reject) this.#learnCommitFromRefusal(m);
+        if (m.reject && this.#learnCommitFromRefusal(m)) {
+          // What it now knows is committed may change the configuration this election counts votes
+          // in: stand down, and campaign again once it is applied.
+          this.becomeFollower(this.term, NONE);
+          return;
+        }
         const result = this.#poll(m.from, !m.reject);
         if (result === 'won') {
           if (this.role === Role.PreCandidate) this.#campaign('vote', false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfChangeTransition, EntryType, MessageType, Role, type ConfState, type Entry, type PersistedState } from '@raft/core';
+import { ConfChangeTransition, ConfChangeType, EntryType, MessageType, Role, type ConfState, type Entry, type PersistedState } from '@raft/core';
 import { encodeConfChange } from '@raft/core/codec';
 import { Cluster, entriesWithTerms } from '../support/cluster.js';
 import { msg } from '../support/messages.js';
@@ -47,6 +47,27 @@ describe('membership changes (thesis §4)', () => {
       c.node(1).step(msg({ type: MessageType.VoteResp, from: 3, to: 1, term: 3, reject: true, commit: 11, logTerm }));
       expect(c.status(1).commit, `refusal with logTerm ${logTerm}`).toBe(committed);
     }
+  });
+
+  it('a candidate that learns from a refusal that its own removal is committed stands down instead of winning without being a member', () => {
+    // Found by the simulator (seeds 309058 and 314939 on 5 nodes) when candidates first learned
+    // commit indexes: the removal was applied mid-election, and the votes that followed made a
+    // leader of a node outside its own configuration.
+    const removal: Entry = {
+      index: 11,
+      term: 2,
+      type: EntryType.ConfChange,
+      data: encodeConfChange({ transition: ConfChangeTransition.Auto, changes: [{ type: ConfChangeType.RemoveNode, node: 1 }], context: new Uint8Array(0) }),
+    };
+    const disk = (commit: number): PersistedState => ({ hardState: { term: 2, vote: 0, commit }, snapshot: { index: 10, term: 1, conf: conf([1, 2, 3, 4, 5]) }, entries: [removal] });
+    const c = new Cluster({ ids: [1, 2, 3, 4, 5], config: { preVote: false }, persisted: { 1: disk(10), 2: disk(10), 3: disk(10), 4: disk(10), 5: disk(11) } });
+    c.node(1).campaign();
+    c.node(1).step(msg({ type: MessageType.VoteResp, from: 5, to: 1, term: 3, reject: true, commit: 11, logTerm: 2 }));
+    expect(c.status(1)).toMatchObject({ role: Role.Follower, commit: 11 });
+    c.handleReady(1);
+    expect(c.status(1).conf).toEqual(conf([2, 3, 4, 5]));
+    for (const from of [2, 3, 4]) c.node(1).step(msg({ type: MessageType.VoteResp, from, to: 1, term: 3 }));
+    expect(c.status(1).role).toBe(Role.Follower);
   });
 
   for (const preVote of [false, true]) {
