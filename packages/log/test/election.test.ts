@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NotLeaderError, Role } from '../src/index.js';
 import { expectConsistentLogs } from './support/assertions.js';
-import { TestCluster, command } from './support/cluster.js';
+import { TestCluster, command, stopClustersAfterEach } from './support/cluster.js';
 
 describe('leader election', () => {
-  let cluster: TestCluster | undefined;
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  });
+  stopClustersAfterEach();
 
   it.each([3, 5])('a %i-node cluster elects one leader that every node follows', async (size) => {
-    cluster = await TestCluster.start(size);
+    const cluster = await TestCluster.start(size);
     const leader = await cluster.leader();
     for (const member of cluster.running) {
       const status = member.node.currentStatus;
@@ -22,7 +18,7 @@ describe('leader election', () => {
   });
 
   it('elects a new leader when the leader stops, and loses no committed entry', async () => {
-    cluster = await TestCluster.start(3);
+    const cluster = await TestCluster.start(3);
     const first = await cluster.leader();
     const before = await Promise.all(Array.from({ length: 20 }, (_, i) => first.node.propose(command(i))));
     await cluster.stopNode(first.id);
@@ -42,7 +38,7 @@ describe('leader election', () => {
   });
 
   it('transfers leadership to a chosen node', async () => {
-    cluster = await TestCluster.start(3);
+    const cluster = await TestCluster.start(3);
     const leader = await cluster.leader();
     await leader.node.propose(command(1));
     const target = cluster.ids.find((id) => id !== leader.id)!;
@@ -55,7 +51,7 @@ describe('leader election', () => {
   });
 
   it('refuses a leadership transfer asked of a follower, naming the leader', async () => {
-    cluster = await TestCluster.start(3);
+    const cluster = await TestCluster.start(3);
     const leader = await cluster.leader();
     const follower = cluster.running.find((member) => member.id !== leader.id)!;
     const error = await follower.node.transferLeadership(leader.id).catch((e: unknown) => e);

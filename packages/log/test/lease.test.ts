@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MessageType, type Message, type NodeId, type Transport } from '../src/index.js';
-import { TestCluster, command } from './support/cluster.js';
+import { TestCluster, command, stopClustersAfterEach } from './support/cluster.js';
 
 const tickMs = 5;
 const electionTicks = 10;
@@ -14,14 +14,10 @@ function stopTheProcess(): void {
 }
 
 describe('lease reads', () => {
-  let cluster: TestCluster | undefined;
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  });
+  stopClustersAfterEach();
 
   it('a leader that was stopped for longer than its lease does not answer a read from it', async () => {
-    cluster = await TestCluster.start(3, { readOnly: 'lease', tickMs, electionTicks, readTimeoutMs: 500 });
+    const cluster = await TestCluster.start(3, { readOnly: 'lease', tickMs, electionTicks, readTimeoutMs: 500 });
     const leader = await cluster.leader();
     await leader.node.propose(command(1));
     await leader.node.read();
@@ -44,7 +40,7 @@ describe('lease reads', () => {
       close: () => endpoint.close(),
       send: (message: Message) => (dropHeartbeats && message.type === MessageType.Heartbeat ? true : endpoint.send(message)),
     });
-    cluster = await TestCluster.start(3, { readOnly: 'lease', tickMs, electionTicks, readTimeoutMs: 500, transport });
+    const cluster = await TestCluster.start(3, { readOnly: 'lease', tickMs, electionTicks, readTimeoutMs: 500, transport });
     const leader = await cluster.leader();
     await leader.node.propose(command(1));
     const follower = cluster.member(cluster.ids.find((id) => id !== leader.id)!);

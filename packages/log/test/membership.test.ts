@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NotLeaderError, Role } from '../src/index.js';
 import { expectConsistentLogs } from './support/assertions.js';
-import { TestCluster, command } from './support/cluster.js';
+import { TestCluster, command, stopClustersAfterEach } from './support/cluster.js';
 
 describe('membership changes', () => {
-  let cluster: TestCluster | undefined;
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  });
+  stopClustersAfterEach();
 
   it('adds a learner, promotes it, then removes the leader, while writes go on and nothing is lost', async () => {
-    cluster = await TestCluster.start(3);
+    const cluster = await TestCluster.start(3);
     let leader = await cluster.leader();
     const written: number[] = [];
     const write = async (value: number) => {
@@ -41,15 +37,15 @@ describe('membership changes', () => {
     expect(leader.node.currentStatus.conf.voters).toEqual(remaining);
     for (let i = 15; i < 20; i++) await write(i);
     await cluster.until('every remaining member to apply every write', () =>
-      remaining.every((id) => cluster!.member(id).stateMachine.values.length === written.length),
+      remaining.every((id) => cluster.member(id).stateMachine.values.length === written.length),
     );
     for (const id of remaining) expect(cluster.member(id).stateMachine.values).toEqual(written);
     expect(removed.node.currentStatus.role).not.toBe(Role.Leader);
-    expectConsistentLogs(remaining.map((id) => cluster!.member(id)));
+    expectConsistentLogs(remaining.map((id) => cluster.member(id)));
   });
 
   it('refuses a membership change on a follower, naming the leader', async () => {
-    cluster = await TestCluster.start(3);
+    const cluster = await TestCluster.start(3);
     const leader = await cluster.leader();
     const follower = cluster.running.find((member) => member.id !== leader.id)!;
     const refused = await follower.node.addLearner(9).catch((e: unknown) => e);

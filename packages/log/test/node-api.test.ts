@@ -1,6 +1,6 @@
 import { MemoryStorage } from '@raft/storage-memory';
 import { MemoryNetwork } from '@raft/transport-memory';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   NodeFailedError,
   NodeStoppedError,
@@ -10,17 +10,13 @@ import {
   ProposalDroppedError,
   RaftNode,
 } from '../src/index.js';
-import { TestCluster, command } from './support/cluster.js';
+import { TestCluster, command, stopClustersAfterEach } from './support/cluster.js';
 
 describe('RaftNode API', () => {
-  let cluster: TestCluster | undefined;
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  });
+  stopClustersAfterEach();
 
   it('refuses a proposal on a follower with a hint naming the leader', async () => {
-    cluster = await TestCluster.start(3);
+    const cluster = await TestCluster.start(3);
     const leader = await cluster.leader();
     const follower = cluster.running.find((member) => member.id !== leader.id)!;
     const error = await follower.node.propose(command(1)).catch((e: unknown) => e);
@@ -30,13 +26,13 @@ describe('RaftNode API', () => {
   });
 
   it('refuses an empty command: empty entries are the leader no-ops', async () => {
-    cluster = await TestCluster.start(1);
+    const cluster = await TestCluster.start(1);
     const leader = await cluster.leader();
     await expect(leader.node.propose(new Uint8Array(0))).rejects.toBeInstanceOf(ProposalDroppedError);
   });
 
   it('rejects proposals past the uncommitted bound as overloaded, and accepts the rest', async () => {
-    cluster = await TestCluster.start(3, { maxUncommittedEntries: 4 });
+    const cluster = await TestCluster.start(3, { maxUncommittedEntries: 4 });
     const leader = await cluster.leader();
     const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => leader.node.propose(command(i))));
     expect(outcomes.slice(0, 4).every((outcome) => outcome.status === 'fulfilled')).toBe(true);
@@ -49,7 +45,7 @@ describe('RaftNode API', () => {
   });
 
   it('reads linearizably on the leader and on a follower', async () => {
-    cluster = await TestCluster.start(3);
+    const cluster = await TestCluster.start(3);
     const leader = await cluster.leader();
     const follower = cluster.running.find((member) => member.id !== leader.id)!;
     for (let i = 0; i < 5; i++) {
@@ -65,7 +61,7 @@ describe('RaftNode API', () => {
 
   it('stops gracefully: pending proposals are answered, and nothing stays open', async () => {
     const before = countHandles();
-    cluster = await TestCluster.start(3);
+    const cluster = await TestCluster.start(3);
     const leader = await cluster.leader();
     await leader.node.propose(command(1));
     const inFlight = leader.node.propose(command(2)).catch((e: unknown) => e);
@@ -83,7 +79,7 @@ describe('RaftNode API', () => {
   });
 
   it('stops itself with a clear error when a storage write fails, and never continues', async () => {
-    cluster = await TestCluster.start(1);
+    const cluster = await TestCluster.start(1);
     const leader = await cluster.leader();
     await leader.node.propose(command(1));
     leader.storage.failWrites = new Error('disk full');

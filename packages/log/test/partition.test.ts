@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NotLeaderError, OutcomeUnknownError, Role } from '../src/index.js';
 import { expectConsistentLogs } from './support/assertions.js';
-import { TestCluster, command } from './support/cluster.js';
+import { TestCluster, command, stopClustersAfterEach } from './support/cluster.js';
 
 describe('a leader partitioned with a minority', () => {
-  let cluster: TestCluster | undefined;
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  });
+  stopClustersAfterEach();
 
   it('never reports a definite failure for what commits; the majority continues; the old leader rejoins', async () => {
-    cluster = await TestCluster.start(5, { proposalTimeoutMs: 400 });
+    const cluster = await TestCluster.start(5, { proposalTimeoutMs: 400 });
     const oldLeader = await cluster.leader();
     await oldLeader.node.propose(command(1));
     const companion = cluster.ids.find((id) => id !== oldLeader.id)!;

@@ -1,20 +1,16 @@
 import { MemoryStorage } from '@raft/storage-memory';
 import { MemoryNetwork } from '@raft/transport-memory';
 import { filter, firstValueFrom, timeout } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RaftNode, Role, type LogPosition } from '../src/index.js';
 import { commandValues, expectConsistentLogs, expectExactlyOnce } from './support/assertions.js';
-import { TestCluster, WAIT_MS, command, commandValue } from './support/cluster.js';
+import { TestCluster, WAIT_MS, command, commandValue, stopClustersAfterEach } from './support/cluster.js';
 
 describe('replication', () => {
-  let cluster: TestCluster | undefined;
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  });
+  stopClustersAfterEach();
 
   it('commits concurrent proposals on every node in the same order, each exactly once', async () => {
-    cluster = await TestCluster.start(5);
+    const cluster = await TestCluster.start(5);
     const leader = await cluster.leader();
     const proposers = Array.from({ length: 8 }, async (_, p) => {
       const positions: LogPosition[] = [];
@@ -38,7 +34,7 @@ describe('replication', () => {
   });
 
   it('appends the proposals of one turn as one batch: one storage write on the leader', async () => {
-    cluster = await TestCluster.start(3);
+    const cluster = await TestCluster.start(3);
     const leader = await cluster.leader();
     const values = Array.from({ length: 50 }, (_, i) => 5000 + i);
     const positions = await Promise.all(values.map((value) => leader.node.propose(command(value))));
@@ -51,7 +47,7 @@ describe('replication', () => {
   });
 
   it('restarts a node from its storage: it replays its log and catches up', async () => {
-    cluster = await TestCluster.start(3);
+    const cluster = await TestCluster.start(3);
     const leader = await cluster.leader();
     for (let i = 0; i < 10; i++) await leader.node.propose(command(i));
     const follower = cluster.ids.find((id) => id !== leader.id)!;

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MessageType, type Message, type NodeId, type Transport } from '../src/index.js';
 import { SNAPSHOT_WINDOW } from '../src/snapshot-sender.js';
-import { SnapshottingStateMachine, TestCluster, command, type Member } from './support/cluster.js';
+import { SnapshottingStateMachine, TestCluster, command, stopClustersAfterEach, type Member } from './support/cluster.js';
 
 const CHUNK = 64 * 1024;
 /** Bytes every snapshot carries on top of the values: several MiB, so a transfer takes ~50 pieces. */
@@ -105,11 +105,7 @@ class SnapshotTraffic {
 }
 
 describe('snapshots sent in chunks', () => {
-  let cluster: TestCluster | undefined;
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  });
+  stopClustersAfterEach();
 
   async function startCluster(traffic: SnapshotTraffic): Promise<TestCluster> {
     return TestCluster.start(3, {
@@ -134,7 +130,7 @@ describe('snapshots sent in chunks', () => {
 
   it('catches a follower far behind a compacted log up through a multi-chunk snapshot, with bounded pieces in flight', async () => {
     const traffic = new SnapshotTraffic();
-    cluster = await startCluster(traffic);
+    const cluster = await startCluster(traffic);
     const { leader, lagging, last } = await fallBehind(cluster, 50);
     await cluster.applied(last, [lagging.id]);
 
@@ -156,7 +152,7 @@ describe('snapshots sent in chunks', () => {
     const lost = 7 * CHUNK;
     let dropped = 0;
     traffic.drop = (piece) => piece.offset === lost && dropped++ === 0;
-    cluster = await startCluster(traffic);
+    const cluster = await startCluster(traffic);
     const { leader, lagging, last } = await fallBehind(cluster, 50);
     await cluster.applied(last, [lagging.id]);
 
@@ -175,7 +171,7 @@ describe('snapshots sent in chunks', () => {
     const traffic = new SnapshotTraffic();
     let n = 0;
     traffic.drop = () => n++ % 7 === 3;
-    cluster = await startCluster(traffic);
+    const cluster = await startCluster(traffic);
     const { leader, lagging, last } = await fallBehind(cluster, 50);
     await cluster.applied(last, [lagging.id]);
     expect(lagging.stateMachine.values).toEqual(leader.stateMachine.values);
@@ -184,7 +180,7 @@ describe('snapshots sent in chunks', () => {
 
   it('ends with a consistent follower when the leader changes mid-transfer, installing no partial snapshot', async () => {
     const traffic = new SnapshotTraffic();
-    cluster = await startCluster(traffic);
+    const cluster = await startCluster(traffic);
     const c = cluster;
     const { leader, lagging, last } = await fallBehind(c, 50);
     // Cut the old leader off once a third of the snapshot is through.
@@ -212,7 +208,7 @@ describe('snapshots sent in chunks', () => {
 
   it('starts over when the follower restarts mid-transfer and never restores a partial snapshot', async () => {
     const traffic = new SnapshotTraffic();
-    cluster = await startCluster(traffic);
+    const cluster = await startCluster(traffic);
     const c = cluster;
     const { leader, lagging, last } = await fallBehind(c, 50);
     let restarting: Promise<unknown> | undefined;

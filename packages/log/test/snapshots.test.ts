@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SnapshottingStateMachine} from './support/cluster.js';
-import { TestCluster, command } from './support/cluster.js';
+import { TestCluster, command, stopClustersAfterEach } from './support/cluster.js';
 
 describe('snapshots and log compaction', () => {
-  let cluster: TestCluster | undefined;
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  });
+  stopClustersAfterEach();
 
   it('snapshots every N entries, compacts storage, and restarts from the snapshot', async () => {
-    cluster = await TestCluster.start(3, { snapshots: true, snapshotEntries: 20 });
+    const cluster = await TestCluster.start(3, { snapshots: true, snapshotEntries: 20 });
     const leader = await cluster.leader();
     let last = 0;
     for (let i = 0; i < 100; i++) last = (await leader.node.propose(command(i))).index;
@@ -28,7 +24,7 @@ describe('snapshots and log compaction', () => {
   });
 
   it('catches a follower up with a snapshot when the log it needs was compacted', async () => {
-    cluster = await TestCluster.start(3, { snapshots: true, snapshotEntries: 10 });
+    const cluster = await TestCluster.start(3, { snapshots: true, snapshotEntries: 10 });
     const leader = await cluster.leader();
     const lagging = cluster.running.find((member) => member.id !== leader.id)!;
     await cluster.stopNode(lagging.id);
@@ -43,7 +39,7 @@ describe('snapshots and log compaction', () => {
   });
 
   it('takes a snapshot on request and compacts the log behind it', async () => {
-    cluster = await TestCluster.start(1, { snapshots: true, snapshotEntries: 0 });
+    const cluster = await TestCluster.start(1, { snapshots: true, snapshotEntries: 0 });
     const leader = await cluster.leader();
     let last = 0;
     for (let i = 0; i < 10; i++) last = (await leader.node.propose(command(i))).index;

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { MemoryStorage } from '@raft/storage-memory';
 import { MemoryNetwork } from '@raft/transport-memory';
 import { merge, filter, firstValueFrom, startWith, throwError, timeout, type Observable } from 'rxjs';
@@ -83,6 +84,16 @@ export type ClusterOptions = Partial<
 /** Deadline of every wait in the tests: generous, since two test files share two cores. */
 export const WAIT_MS = 10_000;
 
+/** Clusters started and not yet stopped, for {@link stopClustersAfterEach}. */
+const liveClusters = new Set<TestCluster>();
+
+/** Stops, after each test of the calling suite, every cluster the test started and left running. */
+export function stopClustersAfterEach(): void {
+  afterEach(async () => {
+    await Promise.all([...liveClusters].map((cluster) => cluster.stop()));
+  });
+}
+
 /**
  * A cluster of real {@link RaftNode}s in one process over a `MemoryNetwork` and `MemoryStorage`,
  * with real timers at a small tick. Nodes can be stopped and restarted from their storage.
@@ -99,6 +110,7 @@ export class TestCluster {
   static async start(size: number, options: ClusterOptions = {}): Promise<TestCluster> {
     const ids = Array.from({ length: size }, (_, i) => i + 1);
     const cluster = new TestCluster(ids, { tickMs: 5, electionTicks: 10, heartbeatTicks: 1, ...options });
+    liveClusters.add(cluster);
     await Promise.all(ids.map((id) => cluster.startNode(id)));
     return cluster;
   }
@@ -145,6 +157,7 @@ export class TestCluster {
   }
 
   async stop(): Promise<void> {
+    liveClusters.delete(this);
     await Promise.all(this.running.map((member) => this.stopNode(member.id)));
   }
 
